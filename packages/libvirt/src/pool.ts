@@ -1,0 +1,208 @@
+// The call pool: a few Workers that each run libvirt calls synchronously (see call-worker.ts).
+//
+// Model:
+// - Calls wait in one FIFO queue on the main thread. An idle Worker takes up to BATCH_MAX of
+//   them in one message; so one call is one round trip, and a saturated pool amortises it.
+// - Every call has a deadline. libvirt itself has none (a SIGSTOPped daemon or a hung RPC
+//   blocks the calling thread indefinitely), so a sweep rejects calls past their deadline with
+//   a timeout error — their outcome is unknown — and a Worker still busy with one is retired:
+//   a fresh Worker takes its place and the stuck one is terminated when its call returns.
+// - The main thread never blocks: it only posts and receives messages.
+import { Worker } from 'node:worker_threads';
+import { LibvirtError } from './errors.ts';
+import type { Ops, OpName } from './ops/index.ts';
+import type { CallRequest, CallReplies } from './worker/protocol.ts';
+
+const BATCH_MAX = 64;
+const SWEEP_MS = 50;
+/** Retired Workers allowed to sit in a hung call before new Workers stop being spawned. */
+const MAX_RETIRED = 8;
+
+export interface PoolOptions {
+  size?: number;
+  /** Default deadline for a call, in ms. */
+  callTimeoutMs?: number;
+}
+
+export interface CallOptions {
+  timeoutMs?: number;
+}
+
+interface Pending {
+  id: number;
+  op: string;
+  args: unknown[];
+  deadline: number;
+  timeoutMs: number;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: Promise<void>;
+  inFlight: Map<number, Pending>;
+  retired: boolean;
+}
+
+const bootstrap = new URL('./worker/bootstrap.mjs', import.meta.url);
+const callWorkerEntry = new URL('./worker/call-worker.ts', import.meta.url).href;
+
+export class CallPool {
+  readonly size: number;
+  readonly callTimeoutMs: number;
+  private readonly slots: Slot[] = [];
+  private readonly retired = new Set<Slot>();
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private sweeper: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(opts: PoolOptions = {}) {
+    this.size = opts.size ?? 2;
+    this.callTimeoutMs = opts.callTimeoutMs ?? 60_000;
+    for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
+  }
+
+  /** Resolves when every Worker has loaded libvirt. */
+  async ready(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.ready));
+  }
+
+  call<K extends OpName>(op: K, args: Parameters<Ops[K]>, opts: CallOptions = {}): Promise<ReturnType<Ops[K]>> {
+    if (this.closed) return Promise.reject(LibvirtError.closed(op, 'the libvirt client'));
+    const timeoutMs = opts.timeoutMs ?? this.callTimeoutMs;
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, op, args, deadline: Date.now() + timeoutMs, timeoutMs, resolve: resolve as (v: unknown) => void, reject });
+      this.pump();
+      this.armSweeper();
+    });
+  }
+
+  /** Number of calls queued or running. */
+  get pending(): number {
+    let n = this.queue.length;
+    for (const s of this.slots) n += s.inFlight.size;
+    return n;
+  }
+
+  /**
+   * Stops the pool: queued calls are rejected, running calls get up to `graceMs` to finish,
+   * then every Worker is terminated. A Worker stuck inside a native call cannot be interrupted;
+   * terminate() takes effect when that call returns.
+   */
+  async close(graceMs = 1000): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const p of this.queue.splice(0)) p.reject(LibvirtError.closed(p.op, 'the libvirt client'));
+    const deadline = Date.now() + graceMs;
+    while (this.slots.some((s) => s.inFlight.size > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    for (const s of [...this.slots, ...this.retired]) {
+      for (const p of s.inFlight.values()) p.reject(LibvirtError.closed(p.op, 'the libvirt client'));
+      s.inFlight.clear();
+      void s.worker.terminate();
+    }
+    if (this.sweeper) clearInterval(this.sweeper);
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(bootstrap, { workerData: { entry: callWorkerEntry } });
+    const slot: Slot = { worker, inFlight: new Map(), retired: false, ready: Promise.resolve() };
+    slot.ready = new Promise((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', () => resolve());
+    });
+    slot.ready.then(() => {
+      worker.removeAllListeners('error');
+      worker.on('message', (m: CallReplies) => this.onReplies(slot, m));
+      worker.on('error', (e) => this.onWorkerDeath(slot, e));
+      this.pump();
+    }, (e) => this.onWorkerDeath(slot, e));
+    worker.unref();
+    return slot;
+  }
+
+  private onReplies(slot: Slot, msg: CallReplies): void {
+    for (const r of msg.results) {
+      const p = slot.inFlight.get(r.id);
+      if (!p) continue; // already rejected by its deadline
+      slot.inFlight.delete(r.id);
+      if (r.ok) p.resolve(r.value);
+      else if ('error' in r) p.reject(new LibvirtError(r.error));
+      else p.reject(new Error(r.internal));
+    }
+    if (slot.retired && slot.inFlight.size === 0) {
+      this.retired.delete(slot);
+      void slot.worker.terminate();
+    }
+    this.pump();
+  }
+
+  private onWorkerDeath(slot: Slot, e: unknown): void {
+    for (const p of slot.inFlight.values()) p.reject(new Error(`libvirt worker died: ${e instanceof Error ? e.message : String(e)}`));
+    slot.inFlight.clear();
+    this.replace(slot);
+  }
+
+  private replace(slot: Slot): void {
+    const i = this.slots.indexOf(slot);
+    if (i < 0) return;
+    if (this.closed || this.retired.size >= MAX_RETIRED) {
+      this.slots.splice(i, 1); // no replacement: the pool shrinks until stuck Workers return
+    } else {
+      this.slots[i] = this.spawn();
+    }
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (slot.inFlight.size > 0) continue;
+      const batch = this.queue.splice(0, BATCH_MAX);
+      const requests: CallRequest[] = batch.map((p) => {
+        slot.inFlight.set(p.id, p);
+        return { id: p.id, op: p.op, args: p.args };
+      });
+      slot.worker.postMessage({ batch: requests });
+    }
+  }
+
+  private armSweeper(): void {
+    if (this.sweeper) return;
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const p = this.queue[i]!;
+      if (p.deadline <= now) {
+        this.queue.splice(i, 1);
+        p.reject(LibvirtError.timeout(p.op, p.timeoutMs));
+      }
+    }
+    for (const slot of [...this.slots]) {
+      let expired = false;
+      for (const p of slot.inFlight.values()) {
+        if (p.deadline > now) continue;
+        slot.inFlight.delete(p.id);
+        p.reject(LibvirtError.timeout(p.op, p.timeoutMs));
+        expired = true;
+      }
+      if (expired) {
+        // The Worker is stuck in a native call; let a fresh one serve the queue.
+        // It is terminated when its late reply arrives (see onReplies).
+        slot.retired = true;
+        this.retired.add(slot);
+        this.replace(slot);
+      }
+    }
+    if (this.pending === 0 && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = null;
+    }
+    this.pump();
+  }
+}

@@ -1,0 +1,28 @@
+// A pool Worker: runs libvirt calls synchronously, one after another, on its own thread, so
+// virGetLastError() read right after a failure is this call's error and nobody else's.
+// Batches let the main thread amortise postMessage when many calls are queued.
+import { parentPort } from 'node:worker_threads';
+import { silenceDefaultErrorPrinter } from '../ffi/lib.ts';
+import { CallFailure } from '../ffi/call.ts';
+import { ops } from '../ops/index.ts';
+import type { CallBatch, CallReplies, CallResult } from './protocol.ts';
+
+silenceDefaultErrorPrinter();
+const table = ops as unknown as Record<string, (...args: unknown[]) => unknown>;
+
+function run(id: number, op: string, args: unknown[]): CallResult {
+  const f = table[op];
+  if (!f) return { id, ok: false, internal: `unknown operation ${op}` };
+  try {
+    return { id, ok: true, value: f(...args) };
+  } catch (e) {
+    if (e instanceof CallFailure) return { id, ok: false, error: e.data };
+    return { id, ok: false, internal: `${op}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+parentPort!.on('message', (msg: CallBatch) => {
+  const reply: CallReplies = { results: msg.batch.map((c) => run(c.id, c.op, c.args)) };
+  parentPort!.postMessage(reply);
+});
+parentPort!.postMessage({ ready: true });
