@@ -1,0 +1,50 @@
+// One Vitest config for the whole workspace. Two projects:
+// - unit: fast tests, libvirt's in-process test:///default driver at most; run in parallel.
+// - integration (*.int.test.ts): real libvirtd and QEMU guests. They share one daemon (and
+//   some restart or SIGSTOP it), so their files run one at a time.
+import { defineConfig } from 'vitest/config';
+
+// Vitest 5 prints failures with Map.groupBy, which arrived in Node 21; on Node 20 a failing
+// test would crash the reporter instead of being shown. This config runs in Vitest's main
+// process, so defining it here is enough.
+if (!('groupBy' in Map)) {
+  Object.defineProperty(Map, 'groupBy', {
+    value<K, T>(items: Iterable<T>, key: (item: T, i: number) => K): Map<K, T[]> {
+      const out = new Map<K, T[]>();
+      let i = 0;
+      for (const item of items) {
+        const k = key(item, i++);
+        out.set(k, [...(out.get(k) ?? []), item]);
+      }
+      return out;
+    },
+  });
+}
+
+const everywhere = ['apps/*/src/**', 'packages/*/src/**', 'packages/*/scripts/**', 'scripts/**'];
+const exclude = ['**/node_modules/**', '**/.cache/**'];
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: everywhere.map((d) => `${d}/*.test.ts`),
+          exclude: [...exclude, '**/*.int.test.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: everywhere.map((d) => `${d}/*.int.test.ts`),
+          exclude,
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});
