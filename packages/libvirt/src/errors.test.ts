@@ -34,7 +34,7 @@ describe('errors under concurrency', () => {
   });
 
   it('names codes and classifies them', async () => {
-    const e = await conn.lookupDomainByName('nope').catch((x: unknown) => x as LibvirtError);
+    const e = (await conn.lookupDomainByName('nope').catch((x: unknown) => x)) as LibvirtError;
     expect(e.codeName).toBe('ERR_NO_DOMAIN');
     expect(e.domainName).toBe('TEST');
     expect(e.fn).toBe('virDomainLookupByName');
