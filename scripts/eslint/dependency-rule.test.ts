@@ -10,7 +10,7 @@ const tester = new RuleTester({ languageOptions: { parser: tseslint.parser as ne
 const root = path.resolve(import.meta.dirname, '../..');
 const at = (rel: string) => path.join(root, rel);
 
-tester.run('ferry/dependency-rule', rule as never, {
+tester.run('ferry/dependency-rule', rule, {
   valid: [
     { code: "import koffi from 'koffi'; import { x } from './y.ts'; import fs from 'node:fs';", filename: at('packages/libvirt/src/a.ts') },
     { code: "import { z } from 'zod';", filename: at('packages/contract/src/a.ts') },
