@@ -16,12 +16,14 @@ describe('soak', () => {
     const uuid = (await conn.lookupDomainByName('test')).uuid;
     const d = conn.domain(uuid);
     const calls = [() => d.getInfo(), () => d.getXML(), () => conn.listDomains(), () => conn.getAllDomainStats(), () => conn.lookupDomainByName('nope').catch(() => null)];
+    const rounds = 10;
+    const perRound = 10_000;
     const rssMiB: number[] = [];
     let done = 0;
-    for (let round = 0; round < 5; round++) {
+    for (let round = 0; round < rounds; round++) {
       let next = 0;
       await Promise.all(Array.from({ length: 32 }, async () => {
-        while (next < 20_000) {
+        while (next < perRound) {
           const i = next++;
           await calls[i % calls.length]!();
           done++;
@@ -29,10 +31,13 @@ describe('soak', () => {
       }));
       rssMiB.push(process.memoryUsage().rss / 2 ** 20);
     }
-    expect(done).toBe(100_000);
-    console.log(`RSS after each 20k calls (MiB): ${rssMiB.map((r) => r.toFixed(1)).join(', ')}`);
-    // Round 1 warms up allocators and JIT; after that a leak of even ~100 bytes per call
-    // would add ~8 MiB over the remaining 80k calls.
-    expect(rssMiB[4]! - rssMiB[1]!).toBeLessThan(8);
+    expect(done).toBe(rounds * perRound);
+    console.log(`RSS after each 10k calls (MiB): ${rssMiB.map((r) => r.toFixed(1)).join(', ')}`);
+    // RSS jitters by ±10 MiB as four V8 heaps collect garbage, but a leak raises its floor.
+    // Between the early rounds and the late ones lie 60k calls: a leak of ~170 bytes per call
+    // (one unfreed handle or XML string every few calls) lifts the floor past 10 MiB.
+    const early = Math.min(...rssMiB.slice(1, 4));
+    const late = Math.min(...rssMiB.slice(7, 10));
+    expect(late - early).toBeLessThan(10);
   });
 });
