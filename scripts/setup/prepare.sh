@@ -225,6 +225,15 @@ ensure_node_modules() {
     return 0
   fi
   local t0=$SECONDS
+  # Native addons (better-sqlite3) build with node-gyp, which otherwise downloads Node's
+  # headers — impossible offline. npm on this machine kind knows where they are (its
+  # `nodedir`); pnpm's node-gyp does not read that setting, so pass it on explicitly.
+  if [[ -z ${npm_config_nodedir:-} ]]; then
+    local nodedir
+    nodedir=$(npm config get nodedir 2>/dev/null || true)
+    [[ -z $nodedir || $nodedir == undefined ]] && [[ -f /usr/include/node/node.h ]] && nodedir=/usr
+    [[ -n $nodedir && $nodedir != undefined ]] && export npm_config_nodedir=$nodedir
+  fi
   run "$PNPM" install --frozen-lockfile >&2 ||
     die "pnpm install --frozen-lockfile failed (if you changed a package.json, run '$PNPM install' and commit pnpm-lock.yaml)"
   touch "$STAMP"

@@ -1,0 +1,15 @@
+// Builds the app as tests use it: in-memory SQLite, plain HTTP, no log output.
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../app.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { openMemoryDatabase } from '../db/database.ts';
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({ FERRY_INSECURE_HTTP: '1', FERRY_DATA_DIR: '/nonexistent-unused', FERRY_LIBVIRT_URI: 'test:///default' }), ...overrides };
+}
+
+export async function buildTestApp(overrides: Partial<Config> = {}): Promise<FastifyInstance> {
+  const app = await buildApp({ config: testConfig(overrides), db: openMemoryDatabase(), logger: false });
+  await app.ready();
+  return app;
+}
