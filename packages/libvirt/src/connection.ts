@@ -23,7 +23,6 @@ export interface ConnectionDeps { pool: CallPool; loop: EventLoop; closeCallback
 
 export class Connection {
   private state: 'open' | 'disconnected' | 'closed' = 'open';
-  private readonly inFlight = new Set<(e: Error) => void>();
   private readonly closeHandlers = new Set<(reason: CloseReason) => void>();
   private readonly subscriptions = new Set<number>();
   private closeCallbackRegistered = false;
@@ -54,20 +53,10 @@ export class Connection {
 
   /** Runs one operation for this connection, failing fast once it is closed or lost. */
   call<K extends OpName>(op: K, args: Parameters<Ops[K]>, opts?: CallOptions): Promise<ReturnType<Ops[K]>> {
-    if (this.state === 'closed') return Promise.reject(LibvirtError.closed(op, `connection to ${this.uri}`));
-    if (this.state === 'disconnected') return Promise.reject(LibvirtError.disconnected(op, `connection to ${this.uri} was closed by libvirt`));
-    return new Promise((resolve, reject) => {
-      const fail = (e: Error) => reject(e);
-      this.inFlight.add(fail);
-      this.deps.pool.call(op, args, opts).then(
-        (v) => { this.inFlight.delete(fail); resolve(v); },
-        (e: Error) => {
-          this.inFlight.delete(fail);
-          reject(this.state === 'disconnected' && !(e instanceof LibvirtError && e.kind === 'disconnected')
-            ? LibvirtError.disconnected(op, e.message) : e);
-        },
-      );
-    });
+    if (this.state === 'open') return this.deps.pool.call(op, args, opts, this.id);
+    return Promise.reject(this.state === 'closed'
+      ? LibvirtError.closed(op, `connection to ${this.uri}`)
+      : LibvirtError.disconnected(op, `connection to ${this.uri} was closed by libvirt`));
   }
 
   /** Called when libvirt says the connection dropped (daemon restart, keepalive timeout, EOF). */
@@ -81,8 +70,7 @@ export class Connection {
     if (this.state !== 'open') return;
     this.state = 'disconnected';
     const why = CLOSE_REASONS[reason] ?? 'error';
-    for (const fail of this.inFlight) fail(LibvirtError.disconnected('call', `libvirt closed the connection to ${this.uri} (${why})`));
-    this.inFlight.clear();
+    this.deps.pool.rejectTag(this.id, (op) => LibvirtError.disconnected(op, `libvirt closed the connection to ${this.uri} (${why})`));
     for (const sub of this.subscriptions) this.deps.loop.unsubscribe(sub);
     this.subscriptions.clear();
     for (const h of this.closeHandlers) h(why);
@@ -109,9 +97,9 @@ export class Connection {
     for (const sub of this.subscriptions) this.deps.loop.unsubscribe(sub);
     this.subscriptions.clear();
     const deadline = Date.now() + this.deps.pool.callTimeoutMs;
-    while (this.inFlight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    while (this.deps.pool.countTag(this.id) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     this.deps.forget(this);
-    if (this.inFlight.size > 0) return;
+    if (this.deps.pool.countTag(this.id) > 0) return;
     if (this.closeCallbackRegistered && wasOpen) {
       await this.deps.pool.call('connectUnregisterCloseCallback', [this.ptr, this.deps.closeCallback]).catch(() => undefined);
     }

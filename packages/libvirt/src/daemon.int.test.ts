@@ -4,7 +4,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Libvirt, type CloseReason, isDisconnected, isTimeout } from './index.ts';
-import { daemonAnswers, killLibvirtd, libvirtdPid, startLibvirtd, stopLibvirtd, waitUntil } from './test-support/daemon.ts';
+import { daemonAnswers, killLibvirtd, libvirtdPid, startLibvirtd, stopLibvirtd, waitUntil } from '../../../scripts/testing/libvirtd.ts';
 
 let lv: Libvirt;
 beforeAll(async () => {

@@ -1,8 +1,12 @@
 // The call pool: a few Workers that each run libvirt calls synchronously (see call-worker.ts).
 //
 // Model:
-// - Calls wait in one FIFO queue on the main thread. An idle Worker takes up to BATCH_MAX of
-//   them in one message; so one call is one round trip, and a saturated pool amortises it.
+// - Calls wait in one FIFO queue on the main thread. Calls made in the same tick are gathered
+//   (one microtask later) and split evenly over the idle Workers, up to BATCH_MAX per message:
+//   one call is one round trip, and a saturated pool amortises postMessage without leaving a
+//   Worker idle while another holds the whole queue.
+// - Each call carries a tag (its connection's id), so a connection can count its running calls
+//   and reject them all at once when libvirt says it is gone, without wrapping every promise.
 // - Every call has a deadline. libvirt itself has none (a SIGSTOPped daemon or a hung RPC
 //   blocks the calling thread indefinitely), so a sweep rejects calls past their deadline with
 //   a timeout error — their outcome is unknown — and a Worker still busy with one is retired:
@@ -28,12 +32,15 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
+const NO_OPTIONS: CallOptions = {};
+
 interface Pending {
   id: number;
   op: string;
   args: unknown[];
   deadline: number;
   timeoutMs: number;
+  tag: number;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
 }
@@ -56,6 +63,7 @@ export class CallPool {
   private readonly queue: Pending[] = [];
   private nextId = 1;
   private sweeper: NodeJS.Timeout | null = null;
+  private pumpScheduled = false;
   private closed = false;
 
   constructor(opts: PoolOptions = {}) {
@@ -69,15 +77,46 @@ export class CallPool {
     await Promise.all(this.slots.map((s) => s.ready));
   }
 
-  call<K extends OpName>(op: K, args: Parameters<Ops[K]>, opts: CallOptions = {}): Promise<ReturnType<Ops[K]>> {
+  /** Runs one operation in a Worker. `tag` groups calls (by connection) for countTag/rejectTag. */
+  call<K extends OpName>(op: K, args: Parameters<Ops[K]>, opts: CallOptions = NO_OPTIONS, tag = 0): Promise<ReturnType<Ops[K]>> {
     if (this.closed) return Promise.reject(LibvirtError.closed(op, 'the libvirt client'));
     const timeoutMs = opts.timeoutMs ?? this.callTimeoutMs;
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, op, args, deadline: Date.now() + timeoutMs, timeoutMs, resolve: resolve as (v: unknown) => void, reject });
-      this.pump();
-      this.armSweeper();
+      this.queue.push({ id: this.nextId++, op, args, deadline: Date.now() + timeoutMs, timeoutMs, tag, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.pumpScheduled) {
+        this.pumpScheduled = true;
+        queueMicrotask(this.scheduledPump);
+      }
+      if (!this.sweeper) this.armSweeper();
     });
   }
+
+  /** Calls with this tag that are queued or running. */
+  countTag(tag: number): number {
+    let n = 0;
+    for (const p of this.queue) if (p.tag === tag) n++;
+    for (const s of this.slots) for (const p of s.inFlight.values()) if (p.tag === tag) n++;
+    for (const s of this.retired) for (const p of s.inFlight.values()) if (p.tag === tag) n++;
+    return n;
+  }
+
+  /** Rejects every queued or running call with this tag now; late Worker replies are ignored. */
+  rejectTag(tag: number, error: (op: string) => Error): void {
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const p = this.queue[i]!;
+      if (p.tag === tag) { this.queue.splice(i, 1); p.reject(error(p.op)); }
+    }
+    for (const s of [...this.slots, ...this.retired]) {
+      for (const p of [...s.inFlight.values()]) {
+        if (p.tag === tag) { s.inFlight.delete(p.id); p.reject(error(p.op)); }
+      }
+    }
+  }
+
+  private readonly scheduledPump = () => {
+    this.pumpScheduled = false;
+    this.pump();
+  };
 
   /** Number of calls queued or running. */
   get pending(): number {
@@ -155,11 +194,13 @@ export class CallPool {
   }
 
   private pump(): void {
-    if (this.closed) return;
-    for (const slot of this.slots) {
+    if (this.closed || this.queue.length === 0) return;
+    const idle = this.slots.filter((s) => s.inFlight.size === 0);
+    if (idle.length === 0) return;
+    const share = Math.min(BATCH_MAX, Math.ceil(this.queue.length / idle.length));
+    for (const slot of idle) {
       if (this.queue.length === 0) return;
-      if (slot.inFlight.size > 0) continue;
-      const batch = this.queue.splice(0, BATCH_MAX);
+      const batch = this.queue.splice(0, share);
       const requests: CallRequest[] = batch.map((p) => {
         slot.inFlight.set(p.id, p);
         return { id: p.id, op: p.op, args: p.args };

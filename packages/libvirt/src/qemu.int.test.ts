@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Libvirt, type Connection, type DomainEvent, constants as C, isNotFound } from './index.ts';
 import { ConsoleReader } from './test-support/console-reader.ts';
-import { tinyDomain, type TinyDomain } from './test-support/tiny-domain.ts';
+import { tinyDomain, type TinyDomain } from '../../../scripts/tinyguest/domain.ts';
 import { MARKERS } from '../../../scripts/tinyguest/tinyguest.ts';
 
 let lv: Libvirt;

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Libvirt, type Connection, isNotFound } from './index.ts';
-import { TEST_PREFIX } from './test-support/tiny-domain.ts';
+import { TEST_PREFIX } from '../../../scripts/tinyguest/domain.ts';
 import { ensureTinyGuest } from '../../../scripts/tinyguest/tinyguest.ts';
 
 const pool = `${TEST_PREFIX}pool-${randomBytes(3).toString('hex')}`;

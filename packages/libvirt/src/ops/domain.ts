@@ -1,8 +1,8 @@
 // Domain operations, run inside a pool Worker. Each one looks the domain up by UUID, acts,
 // and frees the handle before returning, so no virDomainPtr ever outlives an operation or
 // leaves its thread; the cost is one local lookup per operation (an RPC on remote hosts).
-import { fn, koffi, type Ptr } from '../ffi/lib.ts';
-import { checkInt, checkPtr, checkString, listAll, num, uuidString, withHandle } from '../ffi/call.ts';
+import { fn, koffi, virDomainInfo, type Ptr } from '../ffi/lib.ts';
+import { checkInt, checkPtr, checkString, listAll, uuidString, withHandle } from '../ffi/call.ts';
 import { decodeTypedParams, withTypedParams, type ParamSpec, type TypedParams } from '../ffi/typed-params.ts';
 import * as C from '../generated/constants.gen.ts';
 import type { DomainInfo, DomainRef, DomainState, DomainStatsRecord, JobStats } from '../types.ts';
@@ -21,6 +21,18 @@ const freeDomain = (d: Ptr) => fn.virDomainFree(d);
 export function withDomain<T>(conn: Ptr, uuid: string, use: (dom: Ptr) => T): T {
   return withHandle(checkPtr('virDomainLookupByUUIDString', fn.virDomainLookupByUUIDString(conn, uuid)), freeDomain, use);
 }
+
+// virDomainInfo, read from one buffer per Worker at the offsets koffi computes for the struct.
+const infoBuf = Buffer.alloc(koffi.sizeof(virDomainInfo));
+const INFO = {
+  state: koffi.offsetof(virDomainInfo, 'state'),
+  maxMem: koffi.offsetof(virDomainInfo, 'maxMem'),
+  memory: koffi.offsetof(virDomainInfo, 'memory'),
+  nrVirtCpu: koffi.offsetof(virDomainInfo, 'nrVirtCpu'),
+  cpuTime: koffi.offsetof(virDomainInfo, 'cpuTime'),
+};
+/** An unsigned 64-bit little-endian field as a Number (exact below 2^53: bytes, KiB, ns). */
+const u64 = (b: Buffer, at: number): number => b.readUInt32LE(at) + b.readUInt32LE(at + 4) * 2 ** 32;
 
 // The typed parameters migration accepts from callers, with the C type libvirt expects.
 const MIGRATE_PARAMS: ParamSpec = {
@@ -84,9 +96,14 @@ export const domainOps = {
   },
   domainGetInfo(conn: Ptr, uuid: string): DomainInfo {
     return withDomain(conn, uuid, (d) => {
-      const i = {} as { state: number; maxMem: number | bigint; memory: number | bigint; nrVirtCpu: number; cpuTime: number | bigint };
-      checkInt('virDomainGetInfo', fn.virDomainGetInfo(d, i));
-      return { state: i.state, maxMemKiB: num(i.maxMem), memoryKiB: num(i.memory), vcpus: i.nrVirtCpu, cpuTimeNs: num(i.cpuTime) };
+      checkInt('virDomainGetInfo', fn.virDomainGetInfo(d, infoBuf));
+      return {
+        state: infoBuf.readUInt8(INFO.state),
+        maxMemKiB: u64(infoBuf, INFO.maxMem),
+        memoryKiB: u64(infoBuf, INFO.memory),
+        vcpus: infoBuf.readUInt16LE(INFO.nrVirtCpu),
+        cpuTimeNs: u64(infoBuf, INFO.cpuTime),
+      };
     });
   },
   domainGetXML(conn: Ptr, uuid: string, flags: number): string {

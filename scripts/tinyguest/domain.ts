@@ -2,7 +2,7 @@
 // TCG (this CI's /dev/kvm cannot boot stock guests), ACPI on so graceful shutdown works.
 import { copyFileSync, chownSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { ensureTinyGuest } from '../../../../scripts/tinyguest/tinyguest.ts';
+import { ensureTinyGuest } from './tinyguest.ts';
 
 export const TEST_PREFIX = 'ferry-test-';
 const IMAGES = '/var/lib/libvirt/images';
