@@ -5,9 +5,24 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
-import { loggerOptions } from './lib/logger.ts';
-import errors from './plugins/errors.ts';
+import type { DestinationStream } from 'pino';
+import { AccessLogController, loggerOptions } from './lib/logger.ts';
+import errors, { frameworkErrorHandler } from './plugins/errors.ts';
+import auth from './plugins/auth.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { usersRoutes } from './modules/users/users.routes.ts';
+import { tokensRoutes } from './modules/tokens/tokens.routes.ts';
+import { aclRoutes } from './modules/acl/acl.routes.ts';
+import securityHeaders from './plugins/security-headers.ts';
+import openapi from './plugins/openapi.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import hosts from './plugins/hosts.ts';
+import { hostsRoutes } from './modules/hosts/hosts.routes.ts';
+import { vmPowerRoutes } from './modules/vms/vm-power.routes.ts';
+import audit from './plugins/audit.ts';
+import tasks from './plugins/tasks.ts';
+import { tasksRoutes } from './modules/tasks/tasks.routes.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -23,17 +38,24 @@ export interface BuildOptions {
   https?: { key: Buffer; cert: Buffer };
   /** Override the logger (tests pass false). */
   logger?: boolean;
+  /** Where log lines go instead of stdout (tests collect them). */
+  logDestination?: DestinationStream;
+  /** The clock for session, token and throttle expiry (tests inject one). */
+  now?: () => number;
 }
 
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const { config } = opts;
   const serverOptions = { maxHeaderSize: config.limits.headerBytes };
+  const tls = { tls: Boolean(opts.https) };
   const app = Fastify({
-    logger: opts.logger === false ? false : loggerOptions(config.logLevel),
+    logger: opts.logger === false ? false : loggerOptions({ level: config.logLevel, destination: opts.logDestination }),
+    logController: new AccessLogController(), // one masked access line per request
     genReqId: () => randomUUID(),
     requestIdHeader: false, // never trust a client-chosen request id
     bodyLimit: config.limits.bodyBytes,
-    maxParamLength: 200,
+    routerOptions: { maxParamLength: 200 },
+    frameworkErrors: frameworkErrorHandler(tls), // undecodable URLs, overlong params: 400 in our shape
     return503OnClosing: true,
     ...(opts.https ? { https: { ...serverOptions, key: opts.https.key, cert: opts.https.cert } } : { http: serverOptions }),
   }) as unknown as FastifyInstance;
@@ -41,8 +63,24 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('config', config);
   app.decorate('db', opts.db);
+  // JSON only (uploads add their own parser for application/octet-stream): text/plain → 415.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(errors);
+  await app.register(auth, { now: opts.now });
+  await app.register(securityHeaders, tls);
+  await app.register(openapi); // before every route: @fastify/swagger collects them as they register
+  await app.register(audit);
+  await app.register(tasks);
+  await app.register(hosts);
   await app.register(healthRoutes);
+  await app.register(authRoutes);
+  await app.register(usersRoutes);
+  await app.register(tokensRoutes);
+  await app.register(aclRoutes);
+  await app.register(hostsRoutes);
+  await app.register(vmPowerRoutes);
+  await app.register(tasksRoutes);
+  await app.register(auditRoutes);
   return app;
 }

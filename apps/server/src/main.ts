@@ -1,13 +1,16 @@
 // Starts Ferry: configuration, data dir, TLS, then listen. Start-up problems (bad config,
-// unusable data dir) end the process with one clear line, not a stack trace.
+// unusable data dir, unusable certificate, port taken) end the process with one clear line,
+// not a stack trace.
 import { loadConfig } from './config.ts';
 import { DataDirError, openDatabase } from './db/database.ts';
 import { buildApp } from './app.ts';
-import { loadConfiguredCertificate, loadOrCreateCertificate } from './lib/tls.ts';
+import { ensureInitialAdmin } from './modules/auth/initial-admin.ts';
+import { TlsError, loadConfiguredCertificate, loadOrCreateCertificate } from './lib/tls.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const db = openDatabase(config.dataDir);
+  await ensureInitialAdmin(db, config, (line) => process.stdout.write(`${line}\n`));
   const tls = config.tls === null ? null
     : config.tls === 'self-signed' ? loadOrCreateCertificate(config.dataDir)
       : loadConfiguredCertificate(config.tls.cert, config.tls.key);
@@ -28,11 +31,18 @@ async function main(): Promise<void> {
   await app.listen({ port: config.port, host: config.listen });
   const scheme = tls ? 'https' : 'http';
   const shown = config.listen === '0.0.0.0' || config.listen === '::' ? 'localhost' : config.listen;
-  app.log.info({ url: `${scheme}://${shown}:${config.port}/`, dataDir: config.dataDir, tls: tls ? (tls.generated ? 'self-signed (new)' : tls.certPath) : 'off' }, 'Ferry is listening');
+  app.log.info({
+    url: `${scheme}://${shown}:${config.port}/`, dataDir: config.dataDir,
+    tls: tls ? (tls.generated ? 'self-signed (new)' : tls.certPath) : 'off',
+    ...(tls ? { certificateSha256: tls.fingerprint256, certificateValidTo: tls.validTo } : {}),
+  }, 'Ferry is listening');
 }
 
 main().catch((e: unknown) => {
-  const msg = e instanceof DataDirError || (e instanceof Error && e.message.startsWith('invalid configuration')) ? e.message : String((e as Error)?.stack ?? e);
+  // Known start-up failures, and the system's own errors from listen (EADDRINUSE, EACCES),
+  // read well as their message alone; anything else is a bug and keeps its stack.
+  const known = e instanceof DataDirError || e instanceof TlsError || (e instanceof Error && (e.message.startsWith('invalid configuration') || 'syscall' in e));
+  const msg = known ? (e as Error).message : String((e as Error)?.stack ?? e);
   process.stderr.write(`ferry: cannot start: ${msg}\n`);
   process.exit(1);
 });

@@ -8,13 +8,14 @@
 //         say what was done, then check again
 // Exit code: 0 when no check fails (warnings allowed), 1 otherwise, 2 on bad arguments.
 //
-// This is the one file of the readiness feature that reads process.env, argv and the real
+// This is the one file of the readiness feature that reads the configuration, argv and the real
 // libvirt; everything it calls takes them as arguments.
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Libvirt, type Connection } from '@ferry/libvirt';
+import { loadConfig } from '../config.ts';
 import { buildReadinessReport, isReady, type ReadinessReport } from '../modules/hosts/readiness/readiness.checks.ts';
 import { createNodeProbes, gatherReadinessFacts, type ConnectFn, type ReadinessHypervisor } from '../modules/hosts/readiness/readiness.facts.ts';
 import { applySafeFixes, fixRefusal, type CommandResult, type FixAction, type ReadinessFixHypervisor } from '../modules/hosts/readiness/readiness.fix.ts';
@@ -47,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage());
     return 0;
   }
-  const uri = args.uri ?? (process.env.FERRY_LIBVIRT_URI || 'qemu:///system');
+  const uri = args.uri ?? loadConfig().libvirtUri;
   const out = (text: string) => (args.json ? process.stderr : process.stdout).write(text);
 
   const session = new LibvirtSession(uri);

@@ -4,7 +4,8 @@
 // permission travels in the route config, where the auth plugin enforces it.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { AppError } from './app-error.ts';
 import { API_PREFIX, type Permission, type RouteDef } from '@ferry/contract';
 
 type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
@@ -27,7 +28,12 @@ declare module 'fastify' {
   }
 }
 
+// A route that declares no query string accepts none: unknown fields are refused everywhere.
+const NO_QUERY = z.strictObject({});
+
 export function registerRoute<R extends RouteDef>(app: FastifyInstance, def: R, handler: RouteHandler<R>): void {
+  // A body that may be empty ({}) may also be absent, as API.md promises for power actions.
+  const bodyMayBeAbsent = def.body !== undefined && def.body.safeParse({}).success;
   app.withTypeProvider<ZodTypeProvider>().route({
     method: def.method,
     url: API_PREFIX + def.path,
@@ -35,11 +41,16 @@ export function registerRoute<R extends RouteDef>(app: FastifyInstance, def: R, 
       summary: def.summary,
       tags: [...def.tags],
       ...(def.params ? { params: def.params } : {}),
-      ...(def.query ? { querystring: def.query } : {}),
+      querystring: def.query ?? NO_QUERY,
       ...(def.body ? { body: def.body } : {}),
       response: def.responses,
     },
     config: { permission: def.permission, routeDef: def },
+    preValidation: async (req) => {
+      const absent = req.body === undefined; // no body at all; a JSON `null` is a body, and wrong
+      if (absent && bodyMayBeAbsent) req.body = {};
+      else if (!absent && def.body === undefined) throw new AppError('BAD_REQUEST', `${def.method} ${API_PREFIX}${def.path} takes no body`);
+    },
     handler: (req, reply) => handler(req as unknown as RouteRequest<R>, reply),
   });
 }

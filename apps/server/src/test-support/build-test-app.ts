@@ -1,4 +1,5 @@
-// Builds the app as tests use it: in-memory SQLite, plain HTTP, no log output.
+// Builds the app as tests use it: in-memory SQLite, plain HTTP, no log output, and the first
+// host (libvirt's test:///default driver) already connected.
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../app.ts';
 import { loadConfig, type Config } from '../config.ts';
@@ -11,5 +12,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 export async function buildTestApp(overrides: Partial<Config> = {}): Promise<FastifyInstance> {
   const app = await buildApp({ config: testConfig(overrides), db: openMemoryDatabase(), logger: false });
   await app.ready();
+  // Tests act on the first host at once; in production it connects in the background.
+  await app.hosts.get('local').waitConnected(10_000);
   return app;
 }

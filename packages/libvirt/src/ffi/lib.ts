@@ -273,6 +273,8 @@ export const fn = {
   virTypedParamsFree: f('void virTypedParamsFree(void *params, int nparams)'),
 
   free: libc.func('void free(void *ptr)'),
+  gettid: libc.func('int gettid(void)'),
+  setpriority: libc.func('int setpriority(int which, unsigned int who, int prio)'),
 };
 
 // libvirt prints every error to stderr by default. Install a *native* no-op handler: libc's

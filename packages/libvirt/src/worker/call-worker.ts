@@ -2,12 +2,20 @@
 // virGetLastError() read right after a failure is this call's error and nobody else's.
 // Batches let the main thread amortise postMessage when many calls are queued.
 import { parentPort } from 'node:worker_threads';
-import { silenceDefaultErrorPrinter } from '../ffi/lib.ts';
+import { fn, silenceDefaultErrorPrinter } from '../ffi/lib.ts';
 import { CallFailure } from '../ffi/call.ts';
 import { ops } from '../ops/index.ts';
 import type { CallBatch, CallReplies, CallResult } from './protocol.ts';
 
 silenceDefaultErrorPrinter();
+
+// A little lower CPU priority than the event-loop thread (Linux: nice applies per thread).
+// With the pool saturated on a 2-core host, the main thread — HTTP, WebSockets, timers —
+// then gets a core first and libvirt work takes what is left. Best effort.
+const PRIO_PROCESS = 0;
+const POOL_NICE = 5;
+fn.setpriority(PRIO_PROCESS, fn.gettid(), POOL_NICE);
+
 const table = ops as unknown as Record<string, (...args: unknown[]) => unknown>;
 
 function run(id: number, op: string, args: unknown[]): CallResult {
