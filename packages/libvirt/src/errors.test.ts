@@ -1,25 +1,20 @@
 // libvirt keeps the last error per thread; these tests prove every failure reaches its caller
 // with its own code even when thousands fail at once across the pool's Workers.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Libvirt, type Connection, constants as C, LibvirtError, isDisconnected, isNotFound, isTimeout } from './index.ts';
+import { describe, expect, it } from 'vitest';
+import { constants as C, LibvirtError, isDisconnected, isNotFound, isTimeout } from './index.ts';
+import { useTestDriver } from './test-support/test-driver.ts';
 
-let lv: Libvirt;
-let conn: Connection;
-beforeAll(async () => {
-  lv = await Libvirt.start({ size: 3 });
-  conn = await lv.open('test:///default');
-});
-afterAll(() => lv.close());
+const t = useTestDriver({ size: 3 });
 
 describe('errors under concurrency', () => {
   it('gives each of 1,200 concurrent failing calls its own error code', async () => {
-    const running = (await conn.lookupDomainByName('test')).uuid;
+    const running = (await t.conn.lookupDomainByName('test')).uuid;
     const kinds = [
-      { call: (i: number) => conn.lookupDomainByName(`missing-${i}`), code: C.VIR_ERR_NO_DOMAIN, domain: C.VIR_FROM_TEST },
-      { call: () => conn.defineDomain('<domain type='), code: C.VIR_ERR_XML_DETAIL, domain: C.VIR_FROM_DOMAIN },
+      { call: (i: number) => t.conn.lookupDomainByName(`missing-${i}`), code: C.VIR_ERR_NO_DOMAIN, domain: C.VIR_FROM_TEST },
+      { call: () => t.conn.defineDomain('<domain type='), code: C.VIR_ERR_XML_DETAIL, domain: C.VIR_FROM_DOMAIN },
       // the test driver reports "already running" as an internal error of its own
-      { call: () => conn.domain(running).start(), code: C.VIR_ERR_INTERNAL_ERROR, domain: C.VIR_FROM_TEST },
-      { call: (i: number) => conn.getNetwork(`missing-${i}`), code: C.VIR_ERR_NO_NETWORK, domain: C.VIR_FROM_TEST },
+      { call: () => t.conn.domain(running).start(), code: C.VIR_ERR_INTERNAL_ERROR, domain: C.VIR_FROM_TEST },
+      { call: (i: number) => t.conn.getNetwork(`missing-${i}`), code: C.VIR_ERR_NO_NETWORK, domain: C.VIR_FROM_TEST },
     ];
     const results = await Promise.all(Array.from({ length: 1200 }, (_, i) => {
       const k = kinds[i % kinds.length]!;
@@ -34,7 +29,7 @@ describe('errors under concurrency', () => {
   });
 
   it('names codes and classifies them', async () => {
-    const e = (await conn.lookupDomainByName('nope').catch((x: unknown) => x)) as LibvirtError;
+    const e = (await t.conn.lookupDomainByName('nope').catch((x: unknown) => x)) as LibvirtError;
     expect(e.codeName).toBe('ERR_NO_DOMAIN');
     expect(e.domainName).toBe('TEST');
     expect(e.fn).toBe('virDomainLookupByName');

@@ -1,18 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Libvirt, type Connection, type DomainEvent } from './index.ts';
+import { describe, expect, it } from 'vitest';
+import { type DomainEvent } from './index.ts';
+import { useTestDriver } from './test-support/test-driver.ts';
 
 const DOMAIN_XML = (name: string) =>
   `<domain type='test'><name>${name}</name><memory unit='MiB'>64</memory><os><type arch='x86_64'>hvm</type></os></domain>`;
 
-let lv: Libvirt;
-let conn: Connection;
-beforeAll(async () => {
-  lv = await Libvirt.start();
-  conn = await lv.open('test:///default');
-});
-afterAll(() => lv.close());
+const t = useTestDriver();
 
 async function until(pred: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
@@ -25,9 +20,9 @@ async function until(pred: () => boolean, ms = 5000): Promise<void> {
 describe('domain events', () => {
   it('delivers lifecycle events with names and details, in order', async () => {
     const seen: DomainEvent<'lifecycle'>[] = [];
-    const sub = await conn.subscribe('lifecycle', (e) => { if (e.domain.name === 'ev-order') seen.push(e); });
-    const ref = await conn.defineDomain(DOMAIN_XML('ev-order'));
-    const d = conn.domain(ref.uuid);
+    const sub = await t.conn.subscribe('lifecycle', (e) => { if (e.domain.name === 'ev-order') seen.push(e); });
+    const ref = await t.conn.defineDomain(DOMAIN_XML('ev-order'));
+    const d = t.conn.domain(ref.uuid);
     await d.start();
     await d.suspend();
     await d.resume();
@@ -41,27 +36,27 @@ describe('domain events', () => {
   });
 
   it('scopes a subscription to one domain and stops after close()', async () => {
-    const a = await conn.defineDomain(DOMAIN_XML('ev-a'));
-    const b = await conn.defineDomain(DOMAIN_XML('ev-b'));
+    const a = await t.conn.defineDomain(DOMAIN_XML('ev-a'));
+    const b = await t.conn.defineDomain(DOMAIN_XML('ev-b'));
     const seen: string[] = [];
-    const sub = await conn.subscribe('lifecycle', (e) => seen.push(`${e.domain.name}:${e.eventName}`), { domainUuid: a.uuid });
-    await conn.domain(b.uuid).start();
-    await conn.domain(a.uuid).start();
+    const sub = await t.conn.subscribe('lifecycle', (e) => seen.push(`${e.domain.name}:${e.eventName}`), { domainUuid: a.uuid });
+    await t.conn.domain(b.uuid).start();
+    await t.conn.domain(a.uuid).start();
     await until(() => seen.includes('ev-a:started'));
     sub.close();
-    await conn.domain(a.uuid).destroy();
-    await conn.domain(b.uuid).destroy();
+    await t.conn.domain(a.uuid).destroy();
+    await t.conn.domain(b.uuid).destroy();
     await new Promise((r) => setTimeout(r, 100));
     expect(seen).toEqual(['ev-a:started']);
-    await conn.domain(a.uuid).undefine();
-    await conn.domain(b.uuid).undefine();
+    await t.conn.domain(a.uuid).undefine();
+    await t.conn.domain(b.uuid).undefine();
   });
 
   it('delivers 2,000 events without loss', async () => {
     let n = 0;
-    const ref = await conn.defineDomain(DOMAIN_XML('ev-many'));
-    const sub = await conn.subscribe('lifecycle', () => { n++; }, { domainUuid: ref.uuid });
-    const d = conn.domain(ref.uuid);
+    const ref = await t.conn.defineDomain(DOMAIN_XML('ev-many'));
+    const sub = await t.conn.subscribe('lifecycle', () => { n++; }, { domainUuid: ref.uuid });
+    const d = t.conn.domain(ref.uuid);
     for (let i = 0; i < 1000; i++) {
       await d.start();
       await d.destroy();

@@ -1,21 +1,16 @@
 // Memory hygiene: every handle, string and array libvirt hands out is freed. 400,000 calls
 // that allocate (lookups, XML strings, lists, typed-parameter arrays) must leave RSS flat.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Libvirt, type Connection } from './index.ts';
+import { describe, expect, it } from 'vitest';
 
-let lv: Libvirt;
-let conn: Connection;
-beforeAll(async () => {
-  lv = await Libvirt.start();
-  conn = await lv.open('test:///default');
-});
-afterAll(() => lv.close());
+import { useTestDriver } from './test-support/test-driver.ts';
+
+const t = useTestDriver();
 
 describe('soak', () => {
   it('keeps RSS flat over 400,000 allocating calls', async () => {
-    const uuid = (await conn.lookupDomainByName('test')).uuid;
-    const d = conn.domain(uuid);
-    const calls = [() => d.getInfo(), () => d.getXML(), () => conn.listDomains(), () => conn.getAllDomainStats(), () => conn.lookupDomainByName('nope').catch(() => null)];
+    const uuid = (await t.conn.lookupDomainByName('test')).uuid;
+    const d = t.conn.domain(uuid);
+    const calls = [() => d.getInfo(), () => d.getXML(), () => t.conn.listDomains(), () => t.conn.getAllDomainStats(), () => t.conn.lookupDomainByName('nope').catch(() => null)];
     const rounds = 10;
     const perRound = 40_000;
     const rssMiB: number[] = [];
