@@ -2,9 +2,9 @@
 //
 // Model:
 // - Calls wait in one FIFO queue on the main thread. Calls made in the same tick are gathered
-//   (one microtask later) and split evenly over the idle Workers, up to BATCH_MAX per message:
-//   one call is one round trip, and a saturated pool amortises postMessage without leaving a
-//   Worker idle while another holds the whole queue.
+//   (one microtask later) and split evenly over the Workers with room, up to BATCH_MAX per
+//   message and two messages per Worker: one call is one round trip, and a saturated pool
+//   amortises postMessage while every Worker always has its next batch waiting.
 // - Each call carries a tag (its connection's id), so a connection can count its running calls
 //   and reject them all at once when libvirt says it is gone, without wrapping every promise.
 // - Every call has a deadline. libvirt itself has none (a SIGSTOPped daemon or a hung RPC
@@ -17,7 +17,10 @@ import { LibvirtError } from './errors.ts';
 import type { Ops, OpName } from './ops/index.ts';
 import type { CallRequest, CallReplies } from './worker/protocol.ts';
 
-const BATCH_MAX = 64;
+const BATCH_MAX = 32;
+/** Batches a Worker may hold: the second waits in its port while the first runs, so the Worker
+ *  never idles while the main thread is busy resolving replies and callers re-issue calls. */
+const BATCHES_PER_WORKER = 2;
 const SWEEP_MS = 50;
 /** Retired Workers allowed to sit in a hung call before new Workers stop being spawned. */
 const MAX_RETIRED = 8;
@@ -49,6 +52,8 @@ interface Slot {
   worker: Worker;
   ready: Promise<void>;
   inFlight: Map<number, Pending>;
+  /** Batch messages posted and not yet answered. */
+  batches: number;
   retired: boolean;
 }
 
@@ -146,7 +151,7 @@ export class CallPool {
 
   private spawn(): Slot {
     const worker = new Worker(bootstrap, { workerData: { entry: callWorkerEntry } });
-    const slot: Slot = { worker, inFlight: new Map(), retired: false, ready: Promise.resolve() };
+    const slot: Slot = { worker, inFlight: new Map(), batches: 0, retired: false, ready: Promise.resolve() };
     slot.ready = new Promise((resolve, reject) => {
       worker.once('error', reject);
       worker.once('message', () => resolve());
@@ -162,6 +167,7 @@ export class CallPool {
   }
 
   private onReplies(slot: Slot, msg: CallReplies): void {
+    slot.batches--;
     for (const r of msg.results) {
       const p = slot.inFlight.get(r.id);
       if (!p) continue; // already rejected by its deadline
@@ -195,12 +201,13 @@ export class CallPool {
 
   private pump(): void {
     if (this.closed || this.queue.length === 0) return;
-    const idle = this.slots.filter((s) => s.inFlight.size === 0);
-    if (idle.length === 0) return;
-    const share = Math.min(BATCH_MAX, Math.ceil(this.queue.length / idle.length));
-    for (const slot of idle) {
+    const open = this.slots.filter((s) => s.batches < BATCHES_PER_WORKER).sort((a, b) => a.batches - b.batches);
+    if (open.length === 0) return;
+    const share = Math.min(BATCH_MAX, Math.ceil(this.queue.length / open.length));
+    for (const slot of open) {
       if (this.queue.length === 0) return;
       const batch = this.queue.splice(0, share);
+      slot.batches++;
       const requests: CallRequest[] = batch.map((p) => {
         slot.inFlight.set(p.id, p);
         return { id: p.id, op: p.op, args: p.args };
