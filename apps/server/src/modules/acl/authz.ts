@@ -43,8 +43,18 @@ export function createAuthz(deps: { db: Db; resolveVmHost?: VmHostResolver }): A
   let resolveVmHost: VmHostResolver = deps.resolveVmHost ?? (async () => null);
   const grantsOf = deps.db.prepare('SELECT path, role FROM acl WHERE user_id = ?');
 
-  /** path → privileges granted there, for this principal (token cap applied). */
+  // A request asks for its principal's grants more than once (the route's permission, then a
+  // list's filter). The auth plugin makes a new Principal object for every request, so memoising
+  // by object reuses the answer within one request and never across requests.
+  const memo = new WeakMap<Principal, Map<string, Set<Privilege>>>();
   function grantMap(principal: Principal): Map<string, Set<Privilege>> {
+    let map = memo.get(principal);
+    if (!map) memo.set(principal, (map = loadGrants(principal)));
+    return map;
+  }
+
+  /** path → privileges granted there, for this principal (token cap applied). */
+  function loadGrants(principal: Principal): Map<string, Set<Privilege>> {
     const cap = principal.roleCap ? new Set(ROLE_PRIVILEGES[principal.roleCap]) : null;
     const map = new Map<string, Set<Privilege>>();
     for (const g of grantsOf.all(principal.userId) as GrantRow[]) {
