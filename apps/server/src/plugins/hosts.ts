@@ -17,11 +17,10 @@ export default fp(async function hosts(app: FastifyInstance) {
   app.decorate('libvirt', libvirt);
   app.decorate('hosts', registry);
   // ACL inheritance: a VM's grants include those on the host it runs on.
-  const authz = (app as { authz?: { setVmHostResolver(fn: (uuid: string) => Promise<string | null>): void } }).authz;
-  authz?.setVmHostResolver((uuid) => registry.vmHostId(uuid));
+  app.authz.setVmHostResolver((uuid) => registry.vmHostId(uuid));
   registry.start(app.config.libvirtUri);
   app.addHook('onClose', async () => {
     await registry.stop();
     await libvirt.close();
   });
-}, { name: 'hosts' });
+}, { name: 'hosts', dependencies: ['auth'] });

@@ -6,10 +6,7 @@ import { hostReadiness } from './host-readiness.ts';
 
 export async function hostsRoutes(app: FastifyInstance): Promise<void> {
   registerRoute(app, routes.listHosts, async (req) => {
-    const hosts = app.hosts.list();
-    const visible = app.authz && req.principal
-      ? await app.authz.filterVisible(req.principal, 'sys.read', hosts, (h) => `/hosts/${h.id}`)
-      : hosts;
+    const visible = await app.authz.filterVisible(req.principal, 'sys.read', app.hosts.list(), (h) => `/hosts/${h.id}`);
     return { items: visible.map(toHostDto) };
   });
 

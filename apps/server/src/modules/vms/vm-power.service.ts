@@ -55,8 +55,7 @@ export interface PowerDeps { hosts: HostRegistry; tasks: TaskService }
 
 export async function submitPowerAction(deps: PowerDeps, uuid: string, action: PowerAction, opts: PowerOptions, userId: string | null): Promise<string> {
   const rule = RULES[action];
-  const { host, conn } = await deps.hosts.findVm(uuid);
-  host.requireConnection();
+  const { host, conn } = await deps.hosts.findVm(uuid); // on a connected host, or 503/404
   // Nothing pending: judge the request now. Otherwise it queues and is judged when it runs.
   if (deps.tasks.pending(`vm:${uuid}`) === 0) {
     const now = await currentState(conn, uuid);
