@@ -34,6 +34,17 @@ const INFO = {
 /** An unsigned 64-bit little-endian field as a Number (exact below 2^53: bytes, KiB, ns). */
 const u64 = (b: Buffer, at: number): number => b.readUInt32LE(at) + b.readUInt32LE(at + 4) * 2 ** 32;
 
+/** Decodes a virDomainInfo that libvirt wrote into `b` (the benchmark measures this too). */
+export function readDomainInfo(b: Buffer): DomainInfo {
+  return {
+    state: b.readUInt8(INFO.state),
+    maxMemKiB: u64(b, INFO.maxMem),
+    memoryKiB: u64(b, INFO.memory),
+    vcpus: b.readUInt16LE(INFO.nrVirtCpu),
+    cpuTimeNs: u64(b, INFO.cpuTime),
+  };
+}
+
 // The typed parameters migration accepts from callers, with the C type libvirt expects.
 const MIGRATE_PARAMS: ParamSpec = {
   [C.VIR_MIGRATE_PARAM_URI]: 'string',
@@ -97,13 +108,7 @@ export const domainOps = {
   domainGetInfo(conn: Ptr, uuid: string): DomainInfo {
     return withDomain(conn, uuid, (d) => {
       checkInt('virDomainGetInfo', fn.virDomainGetInfo(d, infoBuf));
-      return {
-        state: infoBuf.readUInt8(INFO.state),
-        maxMemKiB: u64(infoBuf, INFO.maxMem),
-        memoryKiB: u64(infoBuf, INFO.memory),
-        vcpus: infoBuf.readUInt16LE(INFO.nrVirtCpu),
-        cpuTimeNs: u64(infoBuf, INFO.cpuTime),
-      };
+      return readDomainInfo(infoBuf);
     });
   },
   domainGetXML(conn: Ptr, uuid: string, flags: number): string {
