@@ -12,6 +12,7 @@
 // A measurement, not a test: exits 0 whatever the verdicts (1 only when it cannot measure).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { printVerdicts } from '../report.ts';
 import { dirname, join, relative, resolve } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -278,16 +279,8 @@ function report(idle: Eld, meta: { started: number; load0: number[]; gcc: string
         `main thread waiting for a CPU ${saturated.map((r) => (r.pool!.mainWait === null ? '?' : pct(r.pool!.mainWait))).join(' / ')} of the time`,
     },
   ];
-  console.log('\nVerdicts\n');
-  for (const v of verdicts) console.log(`${v.pass ? 'PASS' : 'FAIL'}  ${v.goal}: ${v.measured}\n      ${v.note}`);
-
+  const { load1, cpus: n } = printVerdicts(verdicts, meta);
   const seconds = (Date.now() - meta.started) / 1000;
-  const load1 = loadavg();
-  const n = cpus().length;
-  console.log(`\n${n} CPUs, load average ${meta.load0[0]!.toFixed(2)} at start, ${load1[0]!.toFixed(2)} at end; total ${seconds.toFixed(1)} s`);
-  if (Math.max(meta.load0[0]!, load1[0]!) > n * 0.5) {
-    console.log('note: other processes were using the CPUs; absolute numbers are noisy, compare the ratios.');
-  }
 
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(outFile, `${JSON.stringify({

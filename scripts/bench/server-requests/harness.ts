@@ -210,6 +210,16 @@ export async function stopServer(s: Server): Promise<void> {
   }
 }
 
+/** Ctrl-C or SIGTERM: stop every server this process started, then exit 130. */
+export function stopAllOnSignal(): void {
+  const onSignal = (sig: NodeJS.Signals) => {
+    console.error(`\n${sig}: stopping the servers`);
+    void stopAll().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+}
+
 export async function stopAll(): Promise<void> {
   await Promise.all([...live].map((s) => stopServer(s)));
 }

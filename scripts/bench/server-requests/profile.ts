@@ -30,7 +30,7 @@ import autocannon from 'autocannon';
 import { CATEGORIES, STAGES, analyze, type Breakdown } from './cpu-profile.ts';
 import {
   BenchError, FERRY_MAIN, createToken, envInt, fmt, freePort, here, mb, measureLoad, median, memOf, pct, repo, request, serveNodeFlags,
-  sleep, startServer, stopAll, stopServer, table, type LoadSample, type ProcMem, type Server, type ServerSpec,
+  sleep, startServer, stopAll, stopAllOnSignal, stopServer, table, type LoadSample, type ProcMem, type Server, type ServerSpec,
 } from './harness.ts';
 
 const outFile = join(repo, 'scripts/bench/.out/server-requests-profile.json');
@@ -569,12 +569,7 @@ async function main(): Promise<void> {
   const load0 = loadavg();
   const tmp = mkdtempSync(join(tmpdir(), 'ferry-bench-server-profile-'));
   const ctx: Ctx = { tmp, dataDir: join(tmp, 'data'), password: randomBytes(12).toString('base64url'), token: '' };
-  const onSignal = (sig: NodeJS.Signals) => {
-    console.error(`\n${sig}: stopping the servers`);
-    void stopAll().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  stopAllOnSignal();
   let ok = false;
   try {
     console.log(`node flags of every server (from the serve script): ${cfg.nodeFlags.join(' ')}`);

@@ -29,11 +29,12 @@
 // A measurement, not a test: exits 0 whatever the verdicts (1 only when it cannot measure).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
+import { printVerdicts } from '../report.ts';
 import { dirname, join, relative, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
   BenchError, FERRY_MAIN, createToken, descendantsOf, envInt, fmt, freePort, here, mb, measureLoad, median, memOf, pct, pkgVersion,
-  repo, request, serveNodeFlags, sleep, startServer, stopAll, stopServer, table, type Descendant, type LoadConfig, type LoadSample,
+  repo, request, serveNodeFlags, sleep, startServer, stopAll, stopAllOnSignal, stopServer, table, type Descendant, type LoadConfig, type LoadSample,
   type ProcMem, type Server, type ServerSpec,
 } from './harness.ts';
 
@@ -165,12 +166,7 @@ async function main(): Promise<void> {
     password: randomBytes(12).toString('base64url'), token: null, hostsCheck: null,
   };
   mkdirSync(ctx.logDir);
-  const onSignal = (sig: NodeJS.Signals) => {
-    console.error(`\n${sig}: stopping the servers`);
-    void stopAll().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  stopAllOnSignal();
   let ok = false;
   try {
     console.log(`node flags of every server (from the serve script): ${cfg.nodeFlags.join(' ') || '(none)'}`);
@@ -336,14 +332,8 @@ function report(meta: { started: number; load0: number[] }, ctx: Ctx): void {
         (https && helloWs ? `; Ferry HTTPS mode idle ${mb(https.idleRssKb)} MB = ${(https.idleRssKb / helloWs.idleRssKb).toFixed(2)}×` : ''),
     },
   ];
-  console.log('\nVerdicts\n');
-  for (const v of verdicts) console.log(`${v.pass ? 'PASS' : 'FAIL'}  ${v.goal}: ${v.measured}\n      ${v.note}`);
-
+  const { load1, cpus: n } = printVerdicts(verdicts, meta);
   const seconds = (Date.now() - meta.started) / 1000;
-  const load1 = loadavg();
-  const n = cpus().length;
-  console.log(`\n${n} CPUs, load average ${meta.load0[0]!.toFixed(2)} at start, ${load1[0]!.toFixed(2)} at end; total ${seconds.toFixed(1)} s`);
-  if (meta.load0[0]! > n * 0.5) console.log('note: other processes were using the CPUs at the start; absolute numbers are noisy, compare the ratios.');
   const noisy = loaded.filter((r) => r.load!.otherCpu > 0.2);
   if (noisy.length) {
     console.log(`note: other processes used ${noisy.map((r) => `${pct(r.load!.otherCpu)} of a CPU during ${r.variant}`).join(', ')} (median): req/s are noisy; the per-round ratios and µs/req less so.`);
