@@ -24,3 +24,12 @@ export {
   type CapabilitiesMachine,
   type HostCapabilities,
 } from './capabilities.ts';
+export {
+  XmlBuildError,
+  element,
+  serializeXml,
+  withElement,
+  type SerializeOptions,
+  type XmlAttrValue,
+  type XmlContent,
+} from './xml-build.ts';
