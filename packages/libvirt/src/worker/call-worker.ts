@@ -5,7 +5,7 @@ import { parentPort } from 'node:worker_threads';
 import { fn, silenceDefaultErrorPrinter } from '../ffi/lib.ts';
 import { CallFailure } from '../ffi/call.ts';
 import { ops } from '../ops/index.ts';
-import type { CallBatch, CallReplies, CallResult } from './protocol.ts';
+import type { CallBatch, CallReplies, CallRequest, CallResult } from './protocol.ts';
 
 silenceDefaultErrorPrinter();
 
@@ -18,19 +18,19 @@ fn.setpriority(PRIO_PROCESS, fn.gettid(), POOL_NICE);
 
 const table = ops as unknown as Record<string, (...args: unknown[]) => unknown>;
 
-function run(id: number, op: string, args: unknown[]): CallResult {
+function run({ id, serial, op, args }: CallRequest): CallResult {
   const f = table[op];
-  if (!f) return { id, ok: false, internal: `unknown operation ${op}` };
+  if (!f) return { id, serial, ok: false, internal: `unknown operation ${op}` };
   try {
-    return { id, ok: true, value: f(...args) };
+    return { id, serial, ok: true, value: f(...args) };
   } catch (e) {
-    if (e instanceof CallFailure) return { id, ok: false, error: e.data };
-    return { id, ok: false, internal: `${op}: ${e instanceof Error ? e.message : String(e)}` };
+    if (e instanceof CallFailure) return { id, serial, ok: false, error: e.data };
+    return { id, serial, ok: false, internal: `${op}: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
 
 parentPort!.on('message', (msg: CallBatch) => {
-  const reply: CallReplies = { results: msg.batch.map((c) => run(c.id, c.op, c.args)) };
+  const reply: CallReplies = { results: msg.batch.map(run) };
   parentPort!.postMessage(reply);
 });
 parentPort!.postMessage({ ready: true });
