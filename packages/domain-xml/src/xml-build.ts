@@ -21,7 +21,6 @@ export type XmlAttrValue = string | number | boolean | undefined | null;
 // libvirt's schemas use nothing else, and this keeps the check trivially auditable.
 const NAME = /^[A-Za-z_:][A-Za-z0-9._:-]*$/;
 // Characters XML 1.0 forbids outright (tab, newline and carriage return are allowed).
-// eslint-disable-next-line no-control-regex
 const FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 
 /** Build an element. Strings in `content` become its text; elements become its children. */
