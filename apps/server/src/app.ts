@@ -19,10 +19,13 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import hosts from './plugins/hosts.ts';
 import { hostsRoutes } from './modules/hosts/hosts.routes.ts';
 import { vmPowerRoutes } from './modules/vms/vm-power.routes.ts';
+import { vmsRoutes } from './modules/vms/vms.routes.ts';
 import audit from './plugins/audit.ts';
 import tasks from './plugins/tasks.ts';
 import { tasksRoutes } from './modules/tasks/tasks.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { storageRoutes } from './modules/storage/storage.routes.ts';
+import { networksRoutes } from './modules/networks/networks.routes.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -79,8 +82,11 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(tokensRoutes);
   await app.register(aclRoutes);
   await app.register(hostsRoutes);
+  await app.register(vmsRoutes);
   await app.register(vmPowerRoutes);
   await app.register(tasksRoutes);
   await app.register(auditRoutes);
+  await app.register(storageRoutes);
+  await app.register(networksRoutes);
   return app;
 }

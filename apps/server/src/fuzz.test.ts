@@ -64,6 +64,12 @@ const ROUTES = Object.entries(routes) as [string, RouteDef][];
 /** The methods each path has in the table (a wrong method is one it has not). */
 const methodsAt = new Map<string, Set<string>>();
 for (const [, def] of ROUTES) methodsAt.set(def.path, new Set([...(methodsAt.get(def.path) ?? []), def.method]));
+// A literal path may also match another route's parameter (`/volumes/upload` is a `/volumes/:volume`):
+// that route's methods are not wrong methods there.
+const patternOf = (p: string) => new RegExp(`^${p.replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`);
+for (const [, def] of ROUTES) {
+  for (const [path, methods] of methodsAt) if (path !== def.path && patternOf(def.path).test(path)) methods.add(def.method);
+}
 const BODY_LIMIT = 1 << 20;
 const JSON_TYPES = ['application/json', 'application/json; charset=utf-8', 'Application/JSON'];
 const NOT_JSON_TYPES = ['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=----x', 'application/json-patch+json', 'garbage'];

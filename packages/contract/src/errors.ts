@@ -12,6 +12,9 @@ export const ERROR_STATUS = {
   CONFLICT: 409, // e.g. a name already taken
   INVALID_STATE: 409, // e.g. starting a running VM
   STALE_DIGEST: 409, // optimistic concurrency: the object changed since it was read
+  NOT_EMPTY: 409, // e.g. removing a storage pool that still holds volumes
+  SHRINK_REFUSED: 409, // resizing a volume below its current size (it would destroy data)
+  INSUFFICIENT_SPACE: 409, // the storage pool has less free space than the volume or upload needs
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429, // with Retry-After

@@ -6,8 +6,11 @@ import { tokenRoutes } from './tokens.ts';
 import { aclRoutes } from './acl.ts';
 import { hostRoutes } from './hosts.ts';
 import { vmPowerRoutes } from './vm-power.ts';
+import { vmRoutes } from './vms.ts';
 import { taskRoutes } from './tasks.ts';
 import { auditRoutes } from './audit.ts';
+import { storageRoutes } from './storage.ts';
+import { networkRoutes } from './networks.ts';
 
 export const routes = {
   ...healthRoutes,
@@ -16,9 +19,12 @@ export const routes = {
   ...tokenRoutes,
   ...aclRoutes,
   ...hostRoutes,
+  ...vmRoutes,
   ...vmPowerRoutes,
   ...taskRoutes,
   ...auditRoutes,
+  ...storageRoutes,
+  ...networkRoutes,
 };
 
 export type RouteName = keyof typeof routes;

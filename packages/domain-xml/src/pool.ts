@@ -43,10 +43,14 @@ export interface DirPoolSpec {
   path: string;
 }
 
-/** `<pool type='dir'>` with a name and target path; libvirt adds the UUID and permissions. */
+/**
+ * `<pool type='dir'>` with a name and target path; libvirt adds the UUID. Mode 0711 is asked for
+ * explicitly: building the pool then applies it even to a directory that already exists (say,
+ * made 0700 by mkdtemp), and QEMU — running as libvirt-qemu, not root — can reach its images.
+ */
 export function buildDirPoolXml(spec: DirPoolSpec): string {
   return serializeXml(element('pool', { type: 'dir' },
     element('name', {}, spec.name),
-    element('target', {}, element('path', {}, spec.path)),
+    element('target', {}, element('path', {}, spec.path), element('permissions', {}, element('mode', {}, '0711'))),
   ));
 }

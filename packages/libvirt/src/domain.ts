@@ -33,6 +33,8 @@ export class Domain {
   setMemory(kib: number, flags = C.VIR_DOMAIN_AFFECT_CURRENT): Promise<void> { return this.conn.call('domainSetMemory', [this.conn.ptr, this.uuid, kib, flags]); }
   attachDevice(xml: string, flags = C.VIR_DOMAIN_AFFECT_CURRENT): Promise<void> { return this.conn.call('domainAttachDevice', [this.conn.ptr, this.uuid, xml, flags]); }
   detachDevice(xml: string, flags = C.VIR_DOMAIN_AFFECT_CURRENT): Promise<void> { return this.conn.call('domainDetachDevice', [this.conn.ptr, this.uuid, xml, flags]); }
+  /** Grows a disk of a running domain to `bytes` (target dev such as 'vda', or its source path). */
+  blockResize(disk: string, bytes: number): Promise<void> { return this.conn.call('domainBlockResize', [this.conn.ptr, this.uuid, disk, bytes, 0]); }
   updateDevice(xml: string, flags = C.VIR_DOMAIN_AFFECT_CURRENT): Promise<void> { return this.conn.call('domainUpdateDevice', [this.conn.ptr, this.uuid, xml, flags]); }
 
   getJobStats(flags = 0): Promise<JobStats> { return this.conn.call('domainGetJobStats', [this.conn.ptr, this.uuid, flags]); }

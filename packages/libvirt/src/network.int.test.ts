@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Libvirt, type Connection } from './index.ts';
-import { ConsoleReader } from './test-support/console-reader.ts';
+import { ConsoleReader } from '../../../scripts/testing/console-reader.ts';
 import { TEST_PREFIX, tinyDomain, type TinyDomain } from '../../../scripts/tinyguest/domain.ts';
 
 const net = `${TEST_PREFIX}net-${randomBytes(2).toString('hex')}`;

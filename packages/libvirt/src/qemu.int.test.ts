@@ -2,7 +2,7 @@
 // undefine — and every lifecycle step seen through the event subscription.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Libvirt, type Connection, type DomainEvent, constants as C, isNotFound } from './index.ts';
-import { ConsoleReader } from './test-support/console-reader.ts';
+import { ConsoleReader } from '../../../scripts/testing/console-reader.ts';
 import { tinyDomain, type TinyDomain } from '../../../scripts/tinyguest/domain.ts';
 import { MARKERS } from '../../../scripts/tinyguest/tinyguest.ts';
 

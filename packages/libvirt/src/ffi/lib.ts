@@ -173,6 +173,7 @@ export const fn = {
   virDomainAttachDeviceFlags: f('int virDomainAttachDeviceFlags(virDomain *dom, const char *xml, unsigned int flags)'),
   virDomainDetachDeviceFlags: f('int virDomainDetachDeviceFlags(virDomain *dom, const char *xml, unsigned int flags)'),
   virDomainUpdateDeviceFlags: f('int virDomainUpdateDeviceFlags(virDomain *dom, const char *xml, unsigned int flags)'),
+  virDomainBlockResize: f('int virDomainBlockResize(virDomain *dom, const char *disk, unsigned long long size, unsigned int flags)'),
   virConnectGetAllDomainStats: f('int virConnectGetAllDomainStats(virConnect *conn, unsigned int stats, _Out_ void **retStats, unsigned int flags)'),
   virDomainStatsRecordListFree: f('void virDomainStatsRecordListFree(void *stats)'),
   virDomainGetJobStats: f('int virDomainGetJobStats(virDomain *dom, _Out_ int *type, _Out_ void **params, _Out_ int *nparams, unsigned int flags)'),

@@ -145,6 +145,10 @@ export const domainOps = {
   domainUpdateDevice(conn: Ptr, uuid: string, xml: string, flags: number): void {
     withDomain(conn, uuid, (d) => checkInt('virDomainUpdateDeviceFlags', fn.virDomainUpdateDeviceFlags(d, xml, flags)));
   },
+  /** Grows a running domain's disk (by target dev or source path) to `bytes`; QEMU resizes the image. */
+  domainBlockResize(conn: Ptr, uuid: string, disk: string, bytes: number, flags: number): void {
+    withDomain(conn, uuid, (d) => checkInt('virDomainBlockResize', fn.virDomainBlockResize(d, disk, bytes, flags | C.VIR_DOMAIN_BLOCK_RESIZE_BYTES)));
+  },
   /** One RPC for every domain's stats (virConnectGetAllDomainStats): never per-VM calls. */
   connectGetAllDomainStats(conn: Ptr, stats: number, flags: number): DomainStatsRecord[] {
     const out: (Ptr | null)[] = [null];

@@ -11,12 +11,15 @@
 // A path of any other shape (including a malformed id) has the chain `/` alone, so a bad id can
 // never match a narrower grant.
 //
-// Grants are read from the database on each check: revoking a grant takes effect on the next
-// request, with no cache to invalidate.
+// A principal's grants are cached (by user and token role) while the auth epoch
+// (db/auth-epoch.ts) stands still — any grant, user or token change in this process moves it,
+// so a revoked grant is refused on the very next check — and for at most GRANTS_TTL_MS, which
+// bounds how long a change written by another process goes unseen.
 import {
   HOST_ID_PATTERN, PRIVILEGES, ROLE_PRIVILEGES, RoleSchema, UUID_PATTERN, type Privilege, type Role,
 } from '@ferry/contract';
 import type { Db } from '../../db/database.ts';
+import { authEpoch } from '../../db/auth-epoch.ts';
 import type { Principal } from '../../lib/principal.ts';
 
 export type VmHostResolver = (vmUuid: string) => Promise<string | null>;
@@ -31,6 +34,11 @@ export interface Authz {
   chainFor(path: string): Promise<string[]>;
   /** The items whose path (pathOf) the principal holds `privilege` on, in their order. */
   filterVisible<T>(principal: Principal | null, privilege: Privilege, items: readonly T[], pathOf: (item: T) => string): Promise<T[]>;
+  /**
+   * filterVisible for VMs whose host is already known (a list read it from each host): the
+   * chain is built from `hostOf`, with no registry lookup per VM.
+   */
+  filterVisibleVms<T>(principal: Principal | null, privilege: Privilege, items: readonly T[], vmOf: (item: T) => { uuid: string; hostId: string }): T[];
   /** Every privilege the principal holds on `path`. */
   privilegesOn(principal: Principal | null, path: string): Promise<Privilege[]>;
   /** The host registry plugs in here (a VM's grants include its host's). */
@@ -39,18 +47,25 @@ export interface Authz {
 
 interface GrantRow { path: string; role: string }
 
-export function createAuthz(deps: { db: Db; resolveVmHost?: VmHostResolver }): Authz {
+const GRANTS_TTL_MS = 5_000;
+const GRANTS_MAX = 1_000;
+
+export function createAuthz(deps: { db: Db; resolveVmHost?: VmHostResolver; now?: () => number }): Authz {
+  const now = deps.now ?? Date.now;
   let resolveVmHost: VmHostResolver = deps.resolveVmHost ?? (async () => null);
   const grantsOf = deps.db.prepare('SELECT path, role FROM acl WHERE user_id = ?');
 
-  // A request asks for its principal's grants more than once (the route's permission, then a
-  // list's filter). The auth plugin makes a new Principal object for every request, so memoising
-  // by object reuses the answer within one request and never across requests.
-  const memo = new WeakMap<Principal, Map<string, Set<Privilege>>>();
+  const cache = new Map<string, { epoch: number; readAt: number; grants: Map<string, Set<Privilege>> }>();
   function grantMap(principal: Principal): Map<string, Set<Privilege>> {
-    let map = memo.get(principal);
-    if (!map) memo.set(principal, (map = loadGrants(principal)));
-    return map;
+    const key = principal.roleCap ? `${principal.userId}\u0000${principal.roleCap}` : principal.userId;
+    const epoch = authEpoch(deps.db);
+    const t = now();
+    const hit = cache.get(key);
+    if (hit && hit.epoch === epoch && t >= hit.readAt && t - hit.readAt < GRANTS_TTL_MS) return hit.grants;
+    const grants = loadGrants(principal);
+    if (cache.size >= GRANTS_MAX) cache.clear();
+    cache.set(key, { epoch, readAt: t, grants });
+    return grants;
   }
 
   /** path → privileges granted there, for this principal (token cap applied). */
@@ -110,6 +125,17 @@ export function createAuthz(deps: { db: Db; resolveVmHost?: VmHostResolver }): A
       const out = [];
       for (const item of items) if ((await privilegesIn(grants, pathOf(item))).has(privilege)) out.push(item);
       return out;
+    },
+
+    filterVisibleVms(principal, privilege, items, vmOf) {
+      if (!principal) return [];
+      const grants = grantMap(principal);
+      if (grants.get('/')?.has(privilege)) return [...items];
+      if (!holdsAnywhere(grants, privilege)) return [];
+      return items.filter((item) => {
+        const { uuid, hostId } = vmOf(item);
+        return Boolean(grants.get(`/hosts/${hostId}`)?.has(privilege) || grants.get(`/vms/${uuid}`)?.has(privilege));
+      });
     },
 
     async privilegesOn(principal, path) {

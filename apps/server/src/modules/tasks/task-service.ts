@@ -19,6 +19,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ErrorCode, Task, TaskError, TaskLogLine, TaskState, TaskTarget } from '@ferry/contract';
 import type { Db } from '../../db/database.ts';
+import { isLibvirtError } from '@ferry/libvirt';
 import { AppError } from '../../lib/app-error.ts';
 
 export type TaskView = Task;
@@ -341,6 +342,10 @@ export class TaskService {
 
   private toTaskError(entry: Entry, err: unknown): TaskError {
     if (err instanceof AppError) {
+      if (err.code === 'INTERNAL' && err.cause !== undefined) {
+        this.log?.error({ err: err.cause, taskId: entry.id, type: entry.opts.type }, 'task failed');
+        if (isLibvirtError(err.cause)) this.appendLog(entry, `libvirt: ${err.cause.message}`, 'error');
+      }
       this.appendLog(entry, `failed: ${err.message}`, 'error');
       return { code: err.code, message: err.message };
     }

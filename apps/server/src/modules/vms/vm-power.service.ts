@@ -2,8 +2,11 @@
 // Each action knows the states it may start from and the state it leads to; the state is
 // checked when the request arrives (nothing pending → a wrong state is the caller's error:
 // 409) and again when the task runs (queued behind others → already there is a no-op).
-import type { Connection, Domain } from '@ferry/libvirt';
-import type { VmState } from '@ferry/contract';
+import { parseDomain } from '@ferry/domain-xml';
+import { constants as C, type Connection, type Domain } from '@ferry/libvirt';
+import type { ErrorCode, VmState } from '@ferry/contract';
+import type { Principal } from '../../lib/principal.ts';
+import type { Authz } from '../acl/authz.ts';
 import { AppError, fromLibvirt } from '../../lib/app-error.ts';
 import type { HostRegistry } from '../hosts/host-registry.ts';
 import type { TaskContext, TaskService } from '../tasks/task-service.ts';
@@ -60,6 +63,7 @@ export async function submitPowerAction(deps: PowerDeps, uuid: string, action: P
   if (deps.tasks.pending(`vm:${uuid}`) === 0) {
     const now = await currentState(conn, uuid);
     if (!rule.from.includes(now)) throw new AppError('INVALID_STATE', `cannot ${action} a VM that is ${now}`, { state: now });
+    if (action === 'start') await refuseTemplate(conn, uuid);
   }
   return deps.tasks.submit<PowerResult>({
     type: `vm.${action}`,
@@ -73,6 +77,7 @@ export async function submitPowerAction(deps: PowerDeps, uuid: string, action: P
       const before = await currentState(live, uuid);
       if (rule.to === before) return { changed: false, state: before, note: `already ${before}` };
       if (!rule.from.includes(before)) throw new AppError('INVALID_STATE', `cannot ${action} a VM that is ${before}`, { state: before });
+      if (action === 'start') await refuseTemplate(live, uuid);
       try {
         await rule.run(dom, ctx, opts);
       } catch (e) {
@@ -81,6 +86,27 @@ export async function submitPowerAction(deps: PowerDeps, uuid: string, action: P
       return { changed: true, state: await currentState(live, uuid) };
     },
   });
+}
+
+/** Templates never start: linked clones rest on their disks. */
+async function refuseTemplate(conn: Connection, uuid: string): Promise<void> {
+  const xml = await conn.domain(uuid).getXML(C.VIR_DOMAIN_XML_INACTIVE).catch((e: unknown) => { throw fromLibvirt(e, 'reading the VM'); });
+  if (parseDomain(xml).template) throw new AppError('INVALID_STATE', 'this VM is a template and cannot be started; clone it instead');
+}
+
+/** One action on many VMs: a task or an error per VM, each judged as if requested alone. */
+export async function submitBulkPower(
+  app: PowerDeps & { authz: Authz }, principal: Principal | null, action: PowerAction, vmIds: readonly string[], opts: PowerOptions,
+): Promise<Array<{ vmId: string; taskId?: string; error?: { code: ErrorCode; message: string } }>> {
+  return Promise.all([...new Set(vmIds)].map(async (vmId) => {
+    try {
+      if (!(await app.authz.can(principal, 'vm.power', `/vms/${vmId}`))) throw new AppError('FORBIDDEN', `you do not hold vm.power on /vms/${vmId}`);
+      return { vmId, taskId: await submitPowerAction(app, vmId, action, opts, principal?.userId ?? null) };
+    } catch (e) {
+      const err = e instanceof AppError ? e : fromLibvirt(e);
+      return { vmId, error: { code: err.code, message: err.message } };
+    }
+  }));
 }
 
 async function currentState(conn: Connection, uuid: string): Promise<VmState> {

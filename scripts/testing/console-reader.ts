@@ -1,5 +1,5 @@
 // Collects a guest's serial console text from a Stream and waits for markers in it.
-import type { Stream } from '../stream.ts';
+import type { Stream } from '../../packages/libvirt/src/index.ts';
 
 export class ConsoleReader {
   text = '';

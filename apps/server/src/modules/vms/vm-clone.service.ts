@@ -1,0 +1,94 @@
+// POST /vms/:vmId/clone: a new VM from a stopped VM or a template, on the same host.
+//
+// full   every writable disk is copied into a new volume in its pool (virStorageVolCreateXMLFrom);
+// linked each writable disk becomes a thin qcow2 overlay on the template's disk. Only templates
+//        may be linked: a template never starts, so its disks never change under the clones.
+// Read-only disks (ISOs) are shared. New name, UUID, MACs and UEFI variable store (domain-xml's
+// cloneDomainXml). The task queues behind the source VM's other operations, so an edit or a
+// delete of the source cannot interleave with the copy. A failure removes what it made.
+import { randomUUID } from 'node:crypto';
+import { buildOverlayVolumeXml, buildVolumeXml, cloneDomainXml, parseDomain, parseStorageVolume, setDomainDescription, setDomainTags } from '@ferry/domain-xml';
+import { constants as C, isNotFound, type Connection } from '@ferry/libvirt';
+import type { z } from 'zod';
+import type { CloneVmBodySchema } from '@ferry/contract';
+import { AppError, fromLibvirt } from '../../lib/app-error.ts';
+import type { HostRegistry } from '../hosts/host-registry.ts';
+import type { TaskContext, TaskService } from '../tasks/task-service.ts';
+import type { VmCatalog } from './vm-catalog.ts';
+import { readDefinition } from './vm-detail.service.ts';
+import { freeVolumeName, removeVolumes, volumeAt, type CreatedVolume } from './vm-disks.ts';
+import { vmState } from './vm-state.ts';
+
+type CloneBody = z.infer<typeof CloneVmBodySchema>;
+export interface VmCloneDeps { hosts: HostRegistry; tasks: TaskService; catalog: VmCatalog }
+export interface CloneResult { vmId: string; name: string; mode: 'full' | 'linked'; volumes: string[]; started: boolean }
+
+export async function submitClone(deps: VmCloneDeps, sourceId: string, body: CloneBody, userId: string | null): Promise<{ taskId: string; vmId: string }> {
+  const { host, conn } = await deps.hosts.findVm(sourceId);
+  const mode = body.mode ?? 'full';
+  await checkSource(conn, sourceId, mode);
+  const taken = await conn.lookupDomainByName(body.name).then(() => true, (e: unknown) => { if (isNotFound(e)) return false; throw fromLibvirt(e); });
+  if (taken) throw new AppError('CONFLICT', `a VM named ${body.name} already exists on host ${host.id}`);
+  const vmId = randomUUID();
+  const taskId = deps.tasks.submit<CloneResult>({
+    type: 'vm.clone',
+    target: { kind: 'vm', id: vmId },
+    queueKey: `vm:${sourceId}`,
+    hostId: host.id,
+    userId,
+    run: async (ctx) => {
+      const live = host.requireConnection();
+      await checkSource(live, sourceId, mode);
+      const result = await runClone(live, sourceId, vmId, body, mode, ctx);
+      deps.catalog.invalidate(vmId);
+      return result;
+    },
+  });
+  return { taskId, vmId };
+}
+
+async function checkSource(conn: Connection, uuid: string, mode: 'full' | 'linked'): Promise<void> {
+  const [st, def] = await Promise.all([conn.domain(uuid).getState(), readDefinition(conn, uuid)]).catch((e: unknown) => { throw fromLibvirt(e, 'reading the source VM'); });
+  const template = parseDomain(def.xml).template;
+  if (mode === 'linked' && !template) throw new AppError('INVALID_STATE', 'linked clones are made from templates; make this VM a template first, or clone it in full');
+  if (vmState(st.state) !== 'shutoff') throw new AppError('INVALID_STATE', `cannot clone a VM that is ${vmState(st.state)}: its disks are changing; shut it down first`);
+}
+
+async function runClone(conn: Connection, sourceId: string, vmId: string, body: CloneBody, mode: 'full' | 'linked', ctx: TaskContext): Promise<CloneResult> {
+  const source = (await readDefinition(conn, sourceId)).xml;
+  const created: CreatedVolume[] = [];
+  let defined = false;
+  try {
+    const disks = new Map<string, string>();
+    const writable = parseDomain(source).disks.filter((d) => d.device === 'disk' && !d.readonly);
+    for (const [i, disk] of writable.entries()) {
+      if (!disk.source || !('file' in disk.source)) throw new AppError('BAD_REQUEST', `disk ${disk.target} is not a file volume Ferry can copy`);
+      const from = await volumeAt(conn, disk.source.file);
+      if (!from) throw new AppError('BAD_REQUEST', `disk ${disk.target} is not in a storage pool`);
+      const info = parseStorageVolume(await conn.getVolumeXML(from.pool, from.volume));
+      const format = info.format === 'raw' ? 'raw' : 'qcow2';
+      const name = await freeVolumeName(conn, from.pool, `${body.name}-disk${i}`, mode === 'linked' ? 'qcow2' : format);
+      ctx.progress({ phase: 'disks', disk: disk.target, done: i, total: writable.length });
+      const vol = mode === 'linked'
+        ? await conn.createVolume(from.pool, buildOverlayVolumeXml({ name, capacityBytes: from.capacity, backing: { path: disk.source.file, format } }))
+        : await conn.cloneVolume(from.pool, buildVolumeXml({ name, capacityBytes: from.capacity, format }), from);
+      created.push({ pool: from.pool, volume: name });
+      ctx.log(`${mode === 'linked' ? 'overlay' : 'copy'} of ${disk.target}: ${from.pool}/${name}`);
+      disks.set(disk.source.file, vol.path);
+    }
+    let xml = cloneDomainXml(source, { name: body.name, uuid: vmId, disks });
+    if (body.description !== undefined) xml = setDomainDescription(xml, body.description);
+    if (body.tags !== undefined) xml = setDomainTags(xml, body.tags);
+    await conn.defineDomain(xml);
+    defined = true;
+    ctx.log(`defined ${body.name} (${vmId})`);
+  } catch (e) {
+    if (defined) await conn.domain(vmId).undefine(parseDomain(source).firmware.kind === 'uefi' ? C.VIR_DOMAIN_UNDEFINE_NVRAM : 0).catch(() => ctx.log(`could not remove the half-made clone ${vmId}`, 'error'));
+    const failed = await removeVolumes(conn, created);
+    if (failed.length) ctx.log(`could not remove volumes: ${failed.join(', ')}`, 'error');
+    throw fromLibvirt(e, 'cloning the VM');
+  }
+  // The clone exists from here on: a failed start fails the task but keeps the VM.
+  if (body.start) await conn.domain(vmId).start().catch((e: unknown) => { throw fromLibvirt(e, 'starting the clone'); });
+  return { vmId, name: body.name, mode, volumes: created.map((v) => `${v.pool}/${v.volume}`), started: Boolean(body.start) };
+}

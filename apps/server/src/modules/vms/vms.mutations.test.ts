@@ -1,0 +1,124 @@
+// Edit, template, clone, delete and bulk power against test:///default. Each test makes its own
+// VMs (name prefix vmmut-) through the API; the driver is shared by the whole process.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildTestApp } from '../../test-support/build-test-app.ts';
+import { createUser, tokenFor } from '../../test-support/auth-helpers.ts';
+
+let app: FastifyInstance;
+let admin: Record<string, string>;
+
+beforeAll(async () => {
+  app = await buildTestApp();
+  admin = await tokenFor(app, 'mut-admin', 'Administrator');
+});
+afterAll(async () => { await app.close(); });
+
+type Task = { state: string; result?: Record<string, unknown>; error?: { code: string; message: string } };
+const waitTask = async (taskId: string): Promise<Task> =>
+  (await app.inject({ method: 'GET', url: `/api/v1/tasks/${taskId}?wait=10`, headers: admin })).json();
+const api = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object, headers = admin) =>
+  app.inject({ method, url: `/api/v1${url}`, headers, ...(payload ? { payload } : {}) });
+
+async function createVm(name: string, extra: object = {}): Promise<string> {
+  const r = await api('POST', '/vms', { name, ...extra });
+  expect(r.statusCode, r.body).toBe(202);
+  const t = await waitTask(r.json().taskId);
+  expect(t.state, JSON.stringify(t.error)).toBe('succeeded');
+  return r.json().vmId;
+}
+const detail = async (id: string) => (await api('GET', `/vms/${id}`)).json();
+
+describe('PATCH /vms/:vmId', () => {
+  it('applies description, tags, vCPUs and memory to a stopped VM, and the list sees the new tags', async () => {
+    const id = await createVm('vmmut-edit');
+    const { digest } = await detail(id);
+    const r = await api('PATCH', `/vms/${id}`, { digest, description: 'web server', tags: ['prod', 'web'], vcpus: 2, memoryMiB: 512 });
+    expect(r.statusCode).toBe(202);
+    const t = await waitTask(r.json().taskId);
+    expect(t.state, JSON.stringify(t.error)).toBe('succeeded');
+    expect(t.result!.pending).toEqual([]);
+    expect(await detail(id)).toMatchObject({ description: 'web server', tags: ['prod', 'web'], vcpu: { max: 2 }, memory: { maxMiB: 512 } });
+    const listed = (await api('GET', '/vms?tag=web')).json().items.map((v: { id: string }) => v.id);
+    expect(listed).toEqual([id]);
+  });
+
+  it('refuses a stale digest with 409 STALE_DIGEST and changes nothing', async () => {
+    const id = await createVm('vmmut-stale');
+    const { digest } = await detail(id);
+    await waitTask((await api('PATCH', `/vms/${id}`, { digest, description: 'first' })).json().taskId);
+    const r = await api('PATCH', `/vms/${id}`, { digest, description: 'second' });
+    expect(r.statusCode).toBe(409);
+    expect(r.json().error.code).toBe('STALE_DIGEST');
+    expect((await detail(id)).description).toBe('first');
+  });
+
+  it('refuses unknown fields and host paths in edits', async () => {
+    const id = await createVm('vmmut-badedit');
+    const { digest } = await detail(id);
+    for (const payload of [{ digest, emulator: '/bin/sh' }, { digest, disks: { add: [{ path: '/etc/shadow' }] } }, { digest: 'x' }, { digest, vcpus: -1 }]) {
+      expect((await api('PATCH', `/vms/${id}`, payload)).statusCode, JSON.stringify(payload)).toBe(400);
+    }
+  });
+});
+
+describe('templates and clones', () => {
+  it('makes a stopped VM a template that refuses to start, and clones it linked or in full', async () => {
+    const id = await createVm('vmmut-tpl', { tags: ['base'] });
+    const t = await waitTask((await api('POST', `/vms/${id}/template`)).json().taskId);
+    expect(t.state).toBe('succeeded');
+    expect((await detail(id)).template).toBe(true);
+    const start = await api('POST', `/vms/${id}/start`);
+    expect(start.statusCode).toBe(409);
+    expect(start.json().error.message).toMatch(/template/);
+
+    for (const mode of ['linked', 'full'] as const) {
+      const c = await api('POST', `/vms/${id}/clone`, { name: `vmmut-tpl-${mode}`, mode });
+      expect(c.statusCode, c.body).toBe(202);
+      const ct = await waitTask(c.json().taskId);
+      expect(ct.state, JSON.stringify(ct.error)).toBe('succeeded');
+      const clone = await detail(c.json().vmId);
+      expect(clone).toMatchObject({ name: `vmmut-tpl-${mode}`, template: false, tags: ['base'] });
+      expect(clone.id).not.toBe(id);
+    }
+  });
+
+  it('refuses a linked clone of a VM that is not a template, and a clone of a running VM', async () => {
+    const id = await createVm('vmmut-notpl');
+    expect((await api('POST', `/vms/${id}/clone`, { name: 'vmmut-x', mode: 'linked' })).statusCode).toBe(409);
+    const running = (await api('GET', '/vms?name=test&state=running')).json().items.find((v: { name: string }) => v.name === 'test');
+    expect((await api('POST', `/vms/${running.id}/clone`, { name: 'vmmut-y' })).statusCode).toBe(409);
+    expect((await api('POST', `/vms/${id}/clone`, { name: 'test' })).statusCode).toBe(409);
+  });
+});
+
+describe('DELETE /vms/:vmId', () => {
+  it('refuses a running VM (409) and deletes a stopped one', async () => {
+    const running = (await api('GET', '/vms?name=test')).json().items.find((v: { name: string }) => v.name === 'test');
+    expect((await api('DELETE', `/vms/${running.id}`)).statusCode).toBe(409);
+    const id = await createVm('vmmut-del');
+    const r = await api('DELETE', `/vms/${id}?volumes=true`);
+    expect(r.statusCode).toBe(202);
+    const t = await waitTask(r.json().taskId);
+    expect(t.state, JSON.stringify(t.error)).toBe('succeeded');
+    expect((await api('GET', `/vms/${id}`)).statusCode).toBe(404);
+  });
+});
+
+describe('POST /vms/power (bulk)', () => {
+  it('answers per VM: a task where allowed, FORBIDDEN or INVALID_STATE where not', async () => {
+    const a = await createVm('vmmut-bulk-a');
+    const b = await createVm('vmmut-bulk-b');
+    await createUser(app, { username: 'bulk-op', grants: [{ path: `/vms/${a}`, role: 'Operator' }] });
+    const op = await tokenFor(app, 'bulk-op');
+    const r = await api('POST', '/vms/power', { action: 'start', vmIds: [a, b] }, op);
+    expect(r.statusCode).toBe(200);
+    const byId = Object.fromEntries(r.json().results.map((x: { vmId: string }) => [x.vmId, x]));
+    expect(byId[a].taskId).toBeDefined();
+    expect(byId[b].error.code).toBe('FORBIDDEN');
+    expect((await waitTask(byId[a].taskId)).state).toBe('succeeded');
+    const again = await api('POST', '/vms/power', { action: 'start', vmIds: [a] }, op);
+    expect(again.json().results[0].error.code).toBe('INVALID_STATE');
+    await waitTask((await api('POST', `/vms/${a}/stop`)).json().taskId);
+  });
+});
