@@ -86,7 +86,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(vmPowerRoutes);
   await app.register(tasksRoutes);
   await app.register(auditRoutes);
-  await app.register(storageRoutes);
+  await app.register(storageRoutes, { maxUploadBytes: config.limits.uploadBytes });
   await app.register(networksRoutes);
   return app;
 }

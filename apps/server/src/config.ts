@@ -15,6 +15,8 @@ const EnvSchema = z.object({
   FERRY_TLS_KEY: z.string().min(1).optional(),
   FERRY_INSECURE_HTTP: flag,
   FERRY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Largest image an upload may bring (bytes; default 256 GiB). */
+  FERRY_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1 << 20).max(2 ** 50).default(256 * 2 ** 30),
 }).refine((e) => !e.FERRY_TLS_CERT === !e.FERRY_TLS_KEY, { message: 'FERRY_TLS_CERT and FERRY_TLS_KEY go together' });
 
 export interface Config {
@@ -28,7 +30,7 @@ export interface Config {
   logLevel: string;
   /** Session lifetimes: idle and absolute, in ms. */
   session: { idleMs: number; absoluteMs: number };
-  limits: { bodyBytes: number; headerBytes: number };
+  limits: { bodyBytes: number; headerBytes: number; uploadBytes: number };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
@@ -47,6 +49,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     tls: e.FERRY_INSECURE_HTTP ? null : e.FERRY_TLS_CERT && e.FERRY_TLS_KEY ? { cert: e.FERRY_TLS_CERT, key: e.FERRY_TLS_KEY } : 'self-signed',
     logLevel: e.FERRY_LOG_LEVEL,
     session: { idleMs: 30 * 60_000, absoluteMs: 12 * 3600_000 },
-    limits: { bodyBytes: 1 << 20, headerBytes: 16 << 10 },
+    limits: { bodyBytes: 1 << 20, headerBytes: 16 << 10, uploadBytes: e.FERRY_MAX_UPLOAD_BYTES },
   };
 }
