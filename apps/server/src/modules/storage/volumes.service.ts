@@ -4,9 +4,9 @@
 // exceed the pool's free space when it is made, nor may growing one ask for more than is
 // free. Thin volumes can still fill a pool later as guests write; this only stops requests
 // that could never fit.
-import { buildVolumeXml, parseStorageVolume } from '@ferry/domain-xml';
+import { buildVolumeXml, parseDomain, parseStorageVolume } from '@ferry/domain-xml';
 import type { StorageVolume } from '@ferry/contract';
-import { isNotFound } from '@ferry/libvirt';
+import { constants as C, isNotFound } from '@ferry/libvirt';
 import { AppError, fromLibvirt } from '../../lib/app-error.ts';
 import { lv, type HostTarget } from './host-target.ts';
 import { toVolumeDto } from './storage.mapper.ts';
@@ -63,8 +63,25 @@ export async function assertFree(t: Target, pool: string, name: string): Promise
 
 export async function deleteVolume(t: Target, pool: string, name: string): Promise<StorageVolume> {
   const before = await getVolume(t, pool, name);
+  const users = before.path ? await vmsUsing(t, before.path) : [];
+  if (users.length > 0) throw new AppError('INVALID_STATE', `volume ${name} is a disk of ${users.map((u) => u.name).join(', ')}; detach it or delete the VM first`, { vms: users.map((u) => u.name) });
   await lv('deleting the volume', () => t.conn.deleteVolume(pool, name));
   return before;
+}
+
+/**
+ * VMs whose definition or running configuration uses the file at `path` as a disk. One XML read
+ * per VM: acceptable for a deletion or a resize, which are rare and must not get this wrong.
+ */
+async function vmsUsing(t: Target, path: string): Promise<Array<{ name: string; running: boolean }>> {
+  const domains = await lv('listing the VMs', () => t.conn.listDomains());
+  const found = await Promise.all(domains.map(async (d) => {
+    const dom = t.conn.domain(d.uuid);
+    const xmls = await Promise.all([dom.getXML(C.VIR_DOMAIN_XML_INACTIVE), d.id >= 0 ? dom.getXML() : Promise.resolve('')]).catch(() => ['', '']);
+    const uses = xmls.some((x) => x !== '' && parseDomain(x).disks.some((disk) => disk.source !== undefined && 'file' in disk.source && disk.source.file === path));
+    return uses ? { name: d.name, running: d.id >= 0 } : null;
+  }));
+  return found.filter((f) => f !== null);
 }
 
 /**
@@ -77,6 +94,9 @@ export async function resizeVolume(t: Target, pool: string, name: string, capaci
     throw new AppError('SHRINK_REFUSED', `volume ${name} is ${before.capacityBytes} bytes; shrinking it to ${capacityBytes} would destroy data`, { capacityBytes: before.capacityBytes });
   }
   if (capacityBytes === before.capacityBytes) return { before, after: before };
+  // Under a running guest the image is open in QEMU: only QEMU may grow it (PATCH /vms/:vmId).
+  const running = before.path ? (await vmsUsing(t, before.path)).filter((u) => u.running) : [];
+  if (running.length > 0) throw new AppError('INVALID_STATE', `volume ${name} is a disk of running VM ${running[0]!.name}; resize it through the VM (PATCH /vms/:vmId disks.resize)`);
   checkSpace(pool, capacityBytes - before.capacityBytes, await poolAvailable(t, pool));
   await lv('resizing the volume', () => t.conn.resizeVolume(pool, name, capacityBytes));
   return { before, after: await getVolume(t, pool, name) };

@@ -122,3 +122,15 @@ describe('POST /vms/power (bulk)', () => {
     await waitTask((await api('POST', `/vms/${a}/stop`)).json().taskId);
   });
 });
+
+describe('volumes in use', () => {
+  it('refuses to delete a volume that is a VM\'s disk (409), and allows it once the VM is gone', async () => {
+    const id = await createVm('vmmut-vol', { disks: [{ pool: 'default-pool', sizeGiB: 1 }] });
+    const vol = 'vmmut-vol-disk0.qcow2';
+    const refused = await api('DELETE', `/storage/pools/default-pool/volumes/${vol}`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toMatch(/vmmut-vol/);
+    expect((await waitTask((await api('DELETE', `/vms/${id}`)).json().taskId)).state).toBe('succeeded');
+    expect((await api('DELETE', `/storage/pools/default-pool/volumes/${vol}`)).statusCode).toBe(204);
+  });
+});
