@@ -16,3 +16,4 @@ export * from './audit.ts';
 export * from './storage.ts';
 export * from './networks.ts';
 export { routes, type RouteName } from './routes.ts';
+export * from './events.ts';
