@@ -9,12 +9,14 @@ import { defineRoute } from './route.ts';
 import { HostIdSchema, listOf, RowIdSchema, UuidSchema } from './common.ts';
 import { VmStateSchema } from './vm-power.ts';
 import { ErrorCodeSchema } from './errors.ts';
+import { ObjectNameSchema } from './storage.ts';
 
 export const VmNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, dot, dash and underscore; at most 63; starts with a letter or digit');
 export const TagSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'letters, digits, dash and underscore; at most 32');
 // Printable text and newlines/tabs only: no other control characters.
 const DescriptionSchema = z.string().max(2000).regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, 'no control characters');
-const StorageNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a storage pool, volume or network name');
+// Pools, volumes and networks are named by the same allowlist everywhere.
+const StorageNameSchema = ObjectNameSchema;
 const BridgeNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,14}$/, 'a Linux bridge name (at most 15 characters)');
 export const MacSchema = z.string().regex(/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/, 'a lowercase MAC address such as 52:54:00:12:34:56')
   .refine((m) => (parseInt(m.slice(0, 2), 16) & 1) === 0, 'must be a unicast MAC');
