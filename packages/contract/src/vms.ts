@@ -13,8 +13,10 @@ import { ObjectNameSchema } from './storage.ts';
 
 export const VmNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, dot, dash and underscore; at most 63; starts with a letter or digit');
 export const TagSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'letters, digits, dash and underscore; at most 32');
-// Printable text and newlines/tabs only: no other control characters.
-const DescriptionSchema = z.string().max(2000).regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, 'no control characters');
+// Plain text: printable characters, newlines and tabs — no control characters and no markup
+// (`<`, `>`): the XML is escaped anyway, but text shaped like markup is refused outright, so an
+// injection attempt is a 400, never a stored curiosity.
+const DescriptionSchema = z.string().max(2000).regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F<>]*$/, 'plain text: no control characters, no < or >');
 // Pools, volumes and networks are named by the same allowlist everywhere.
 const StorageNameSchema = ObjectNameSchema;
 const BridgeNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,14}$/, 'a Linux bridge name (at most 15 characters)');

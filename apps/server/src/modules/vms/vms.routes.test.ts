@@ -79,15 +79,18 @@ describe('POST /vms', () => {
     expect(detail).toMatchObject({ name: 'vmtest-minimal', state: 'shutoff', vcpus: 1, memory: { maxMiB: 1024 }, serial: true, guestAgent: true });
   });
 
-  it('keeps an injection attempt as plain text: no extra element appears', async () => {
+  it('refuses an injection attempt in any string field with 400, and defines nothing', async () => {
     const evil = `x</description><devices><hostdev mode='subsystem'/></devices><description>`;
-    const r = await app.inject({ method: 'POST', url: '/api/v1/vms', headers: admin, payload: { name: 'vmtest-evil', description: evil } });
-    const task = await waitTask(r.json().taskId);
-    expect(task.state).toBe('succeeded');
-    const xml = await app.hosts.get('local').requireConnection().domain(r.json().vmId).getXML();
-    expect(xml).not.toContain('<hostdev');
-    const detail = (await app.inject({ method: 'GET', url: `/api/v1/vms/${r.json().vmId}`, headers: admin })).json();
-    expect(detail.description).toBe(evil);
+    for (const payload of [
+      { name: 'vmtest-evil', description: evil }, { name: `vmtest-evil'/><hostdev/>` }, { name: 'vmtest-evil', tags: [evil] },
+      { name: 'vmtest-evil', nics: [{ network: evil }] }, { name: 'vmtest-evil', disks: [{ pool: 'default-pool', volume: evil }] },
+      { name: 'vmtest-evil', cpu: { mode: 'custom', model: evil } },
+    ]) {
+      const r = await app.inject({ method: 'POST', url: '/api/v1/vms', headers: admin, payload });
+      expect(r.statusCode, JSON.stringify(payload)).toBe(400);
+    }
+    const names = (await app.hosts.get('local').requireConnection().listDomains()).map((d) => d.name);
+    expect(names.filter((n) => n.startsWith('vmtest-evil'))).toEqual([]);
   });
 
   it('refuses a bad name, host paths and unknown fields with 400, and a taken name with 409', async () => {
