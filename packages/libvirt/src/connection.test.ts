@@ -20,6 +20,15 @@ describe('connection', () => {
     expect(await t.conn.getFreeMemory()).toBeGreaterThan(0);
   });
 
+  it('reports host CPU times and says the test driver has no memory stats', async () => {
+    const cpu = await t.conn.getNodeCPUStats();
+    expect(Object.keys(cpu).sort()).toEqual(['idle', 'iowait', 'kernel', 'user']);
+    for (const v of Object.values(cpu)) expect(v).toBeGreaterThan(0);
+    expect(await t.conn.getNodeCPUStats(0)).toMatchObject({ user: expect.any(Number) });
+    // Only real drivers read /proc/meminfo; the server falls back to node info + free memory.
+    await expect(t.conn.getNodeMemoryStats()).rejects.toSatisfy(isUnsupported);
+  });
+
   it('opens read-only and refuses writes there', async () => {
     const ro = await t.lv.open('test:///default', { readOnly: true });
     try {

@@ -26,6 +26,7 @@ export class Connection {
   private readonly closeHandlers = new Set<(reason: CloseReason) => void>();
   private readonly subscriptions = new Set<number>();
   private closeCallbackRegistered = false;
+  private everSubscribed = false;
 
   /** @internal use Libvirt.open() */
   constructor(private readonly deps: ConnectionDeps, readonly id: number, readonly uri: string, readonly readOnly: boolean, readonly ptr: bigint) {}
@@ -82,6 +83,7 @@ export class Connection {
     const sub = await this.deps.loop.subscribe(this.ptr, kind, opts.domainUuid ?? null, (k, domain, payload) =>
       handler({ kind: k, domain, ...(payload as object) } as DomainEvent<K>));
     this.subscriptions.add(sub);
+    this.everSubscribed = true;
     return { close: () => { if (this.subscriptions.delete(sub)) this.deps.loop.unsubscribe(sub); } };
   }
 
@@ -100,10 +102,26 @@ export class Connection {
     while (this.deps.pool.countTag(this.id) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     this.deps.forget(this);
     if (this.deps.pool.countTag(this.id) > 0) return;
+    if (this.everSubscribed) await this.eventLoopDrained();
     if (this.closeCallbackRegistered && wasOpen) {
       await this.deps.pool.call('connectUnregisterCloseCallback', [this.ptr, this.deps.closeCallback]).catch(() => undefined);
     }
     await this.deps.pool.call('connectClose', [this.ptr]).catch(() => undefined);
+  }
+
+  /**
+   * Resolves once the event-loop Worker has handled every message posted before this one — the
+   * deregistrations of this connection's callbacks. Each registered callback holds a reference
+   * on the connection: a deregistration that runs after virConnectClose drops the last one, and
+   * libvirt disposes of the connection inside the deregistration, under a lock that call
+   * already holds, so the Worker deadlocks for good (every event and keepalive stops; seen on
+   * qemu:///system with ten callbacks at the first close). The Worker handles messages in
+   * order; a subscription to a domain that cannot exist is refused after the ones before it,
+   * which makes it the barrier.
+   */
+  private eventLoopDrained(): Promise<void> {
+    return this.deps.loop.subscribe(this.ptr, 'reboot', '00000000-0000-0000-0000-000000000000', () => undefined)
+      .then((sub) => this.deps.loop.unsubscribe(sub), () => undefined);
   }
 
   // ---- host
@@ -119,6 +137,10 @@ export class Connection {
   }
   getNodeInfo(): Promise<NodeInfo> { return this.call('nodeGetInfo', [this.ptr]); }
   getFreeMemory(): Promise<number> { return this.call('nodeGetFreeMemory', [this.ptr]); }
+  /** Cumulative CPU times in ns by libvirt's field name (kernel, user, idle, iowait …); cpu -1: all CPUs. */
+  getNodeCPUStats(cpu = C.VIR_NODE_CPU_STATS_ALL_CPUS): Promise<Record<string, number>> { return this.call('nodeGetCPUStats', [this.ptr, cpu]); }
+  /** Memory in KiB by libvirt's field name (total, free, buffers, cached); cell -1: the whole host. */
+  getNodeMemoryStats(cell = C.VIR_NODE_MEMORY_STATS_ALL_CELLS): Promise<Record<string, number>> { return this.call('nodeGetMemoryStats', [this.ptr, cell]); }
   /** virCPUCompareResult: 0 incompatible, 1 identical, 2 superset. */
   compareCPU(cpuXml: string, flags = 0): Promise<number> { return this.call('connectCompareCPU', [this.ptr, cpuXml, flags]); }
   baselineCPU(cpuXmls: string[], flags = 0): Promise<string> { return this.call('connectBaselineCPU', [this.ptr, cpuXmls, flags]); }

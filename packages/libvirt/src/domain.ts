@@ -56,12 +56,13 @@ export class Domain {
   migrateStartPostCopy(): Promise<void> { return this.conn.call('domainMigrateStartPostCopy', [this.conn.ptr, this.uuid]); }
 
   // snapshots
-  createSnapshot(xml: string, flags = 0): Promise<string> { return this.conn.call('snapshotCreateXML', [this.conn.ptr, this.uuid, xml, flags]); }
+  /** Saving or loading a big guest's memory outlasts the default call deadline: `timeoutMs` sets this call's. */
+  createSnapshot(xml: string, flags = 0, timeoutMs?: number): Promise<string> { return this.conn.call('snapshotCreateXML', [this.conn.ptr, this.uuid, xml, flags], timeoutMs ? { timeoutMs } : undefined); }
   listSnapshots(flags = 0): Promise<string[]> { return this.conn.call('snapshotListAll', [this.conn.ptr, this.uuid, flags]); }
   currentSnapshot(): Promise<string | null> { return this.conn.call('snapshotCurrent', [this.conn.ptr, this.uuid]); }
   snapshotParent(name: string): Promise<string | null> { return this.conn.call('snapshotParent', [this.conn.ptr, this.uuid, name]); }
   snapshotXML(name: string, flags = 0): Promise<string> { return this.conn.call('snapshotGetXML', [this.conn.ptr, this.uuid, name, flags]); }
   snapshotIsCurrent(name: string): Promise<boolean> { return this.conn.call('snapshotIsCurrent', [this.conn.ptr, this.uuid, name]); }
-  revertToSnapshot(name: string, flags = 0): Promise<void> { return this.conn.call('snapshotRevert', [this.conn.ptr, this.uuid, name, flags]); }
-  deleteSnapshot(name: string, flags = 0): Promise<void> { return this.conn.call('snapshotDelete', [this.conn.ptr, this.uuid, name, flags]); }
+  revertToSnapshot(name: string, flags = 0, timeoutMs?: number): Promise<void> { return this.conn.call('snapshotRevert', [this.conn.ptr, this.uuid, name, flags], timeoutMs ? { timeoutMs } : undefined); }
+  deleteSnapshot(name: string, flags = 0, timeoutMs?: number): Promise<void> { return this.conn.call('snapshotDelete', [this.conn.ptr, this.uuid, name, flags], timeoutMs ? { timeoutMs } : undefined); }
 }

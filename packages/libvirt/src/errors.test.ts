@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { constants as C, LibvirtError, isDisconnected, isNotFound, isTimeout } from './index.ts';
 import { useTestDriver } from './test-support/test-driver.ts';
 
-const t = useTestDriver({ size: 3 });
+const t = useTestDriver({ size: 3, initialSize: 3 }); // all three from the start: the point is many threads at once
 
 describe('errors under concurrency', () => {
   it('gives each of 1,200 concurrent failing calls its own error code', async () => {

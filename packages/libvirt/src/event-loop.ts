@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { LibvirtError } from './errors.ts';
 import type { DomainEventKind } from './events.ts';
 import type { FromEventLoop, ToEventLoop } from './worker/event-protocol.ts';
+import { workerStart } from './worker/entry.ts';
 
 type MainFfi = typeof import('./ffi/lib.ts');
 
@@ -31,9 +32,8 @@ export class EventLoop {
   private readonly exitHook = () => this.wakeForExit();
 
   constructor() {
-    const bootstrap = new URL('./worker/bootstrap.mjs', import.meta.url);
-    const entry = new URL('./worker/event-worker.ts', import.meta.url).href;
-    this.worker = new Worker(bootstrap, { workerData: { entry, stop: this.stop } });
+    const start = workerStart('event-worker', { stop: this.stop });
+    this.worker = new Worker(start.file, { workerData: start.workerData, execArgv: start.execArgv });
     this.worker.unref();
     this.ready = new Promise((resolve, reject) => {
       this.worker.once('error', reject);

@@ -7,6 +7,11 @@
 //   amortises postMessage while every Worker always has its next batch waiting.
 // - Each call carries a tag (its connection's id), so a connection can count its running calls
 //   and reject them all at once when libvirt says it is gone, without wrapping every promise.
+// - Workers start as they are needed: one at first (each costs ~9 MB of memory even idle),
+//   another when calls arrive while every started one is busy, or still wait after each got its
+//   share, up to `size`. A Worker being started gets no calls until it is ready, and meanwhile a
+//   busy one takes no second batch. A second Worker is what keeps a slow call (a migration, an
+//   unresponsive remote host) from holding up the rest.
 // - Every call has a deadline. libvirt itself has none (a SIGSTOPped daemon or a hung RPC
 //   blocks the calling thread indefinitely), so a sweep rejects calls past their deadline with
 //   a timeout error — their outcome is unknown — and a Worker still busy with one is retired:
@@ -22,6 +27,7 @@ import { Worker } from 'node:worker_threads';
 import { LibvirtError } from './errors.ts';
 import type { Ops, OpName } from './ops/index.ts';
 import type { CallRequest, CallReplies } from './worker/protocol.ts';
+import { workerStart } from './worker/entry.ts';
 
 const BATCH_MAX = 32;
 /** Batches a Worker may hold: the second waits in its port while the first runs, so the Worker
@@ -32,7 +38,10 @@ const SWEEP_MS = 50;
 const MAX_RETIRED = 8;
 
 export interface PoolOptions {
+  /** The most Workers (default 2). */
   size?: number;
+  /** Workers started at once (default 1); the others start when all are busy. */
+  initialSize?: number;
   /** Default deadline for a call, in ms. */
   callTimeoutMs?: number;
 }
@@ -65,10 +74,10 @@ interface Slot {
   /** Batch messages posted and not yet answered. */
   batches: number;
   retired: boolean;
+  /** Ready for calls (its Worker has loaded libvirt). */
+  started: boolean;
 }
 
-const bootstrap = new URL('./worker/bootstrap.mjs', import.meta.url);
-const callWorkerEntry = new URL('./worker/call-worker.ts', import.meta.url).href;
 
 export class CallPool {
   readonly size: number;
@@ -84,12 +93,18 @@ export class CallPool {
   private closed = false;
 
   constructor(opts: PoolOptions = {}) {
-    this.size = opts.size ?? 2;
+    this.size = Math.max(1, opts.size ?? 2);
     this.callTimeoutMs = opts.callTimeoutMs ?? 60_000;
-    for (let i = 0; i < this.size; i++) this.slots.push(this.spawn());
+    const initial = Math.min(this.size, Math.max(1, opts.initialSize ?? 1));
+    for (let i = 0; i < initial; i++) this.slots.push(this.spawn());
   }
 
-  /** Resolves when every Worker has loaded libvirt. */
+  /** Workers started or starting (retired ones aside). */
+  get workers(): number {
+    return this.slots.length;
+  }
+
+  /** Resolves when every Worker started so far has loaded libvirt. */
   async ready(): Promise<void> {
     await Promise.all(this.slots.map((s) => s.ready));
   }
@@ -190,13 +205,15 @@ export class CallPool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(bootstrap, { workerData: { entry: callWorkerEntry } });
-    const slot: Slot = { worker, inFlight: new Set(), batches: 0, retired: false, ready: Promise.resolve() };
+    const start = workerStart('call-worker');
+    const worker = new Worker(start.file, { workerData: start.workerData, execArgv: start.execArgv });
+    const slot: Slot = { worker, inFlight: new Set(), batches: 0, retired: false, started: false, ready: Promise.resolve() };
     slot.ready = new Promise((resolve, reject) => {
       worker.once('error', reject);
       worker.once('message', () => resolve());
     });
     slot.ready.then(() => {
+      slot.started = true;
       worker.removeAllListeners('error');
       worker.on('message', (m: CallReplies) => this.onReplies(slot, m));
       worker.on('error', (e) => this.onWorkerDeath(slot, e));
@@ -240,7 +257,24 @@ export class CallPool {
 
   private pump(): void {
     if (this.closed || this.queue.length === 0) return;
-    const open = this.slots.filter((s) => s.batches < BATCHES_PER_WORKER).sort((a, b) => a.batches - b.batches);
+    // Calls arrive and every Worker is busy (a slow call, a burst): start another.
+    if (this.slots.every((s) => s.started && s.batches > 0)) this.grow();
+    this.post();
+    // Calls still wait after every Worker got its share: start another.
+    if (this.queue.length > 0) this.grow();
+  }
+
+  private grow(): void {
+    // Not past `size`, not while one is starting, not while stuck Workers use up the budget.
+    if (this.slots.length >= this.size || this.retired.size >= MAX_RETIRED || this.slots.some((s) => !s.started)) return;
+    this.slots.push(this.spawn());
+  }
+
+  private post(): void {
+    // While a Worker starts, a busy one takes no second batch: those calls wait for the new
+    // Worker (or for the busy one to finish) instead of queueing behind what may be a slow call.
+    const perWorker = this.slots.some((s) => !s.started) ? 1 : BATCHES_PER_WORKER;
+    const open = this.slots.filter((s) => s.started && s.batches < perWorker).sort((a, b) => a.batches - b.batches);
     if (open.length === 0) return;
     const share = Math.min(BATCH_MAX, Math.ceil(this.queue.length / open.length));
     for (const slot of open) {

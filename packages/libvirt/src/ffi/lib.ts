@@ -142,6 +142,10 @@ export const fn = {
   virConnectBaselineCPU: f('char *! virConnectBaselineCPU(virConnect *conn, const char **xmlCPUs, unsigned int ncpus, unsigned int flags)'),
   virNodeGetInfo: f('int virNodeGetInfo(virConnect *conn, _Out_ virNodeInfo *info)'),
   virNodeGetFreeMemory: f('unsigned long long virNodeGetFreeMemory(virConnect *conn)'),
+  // params: a caller-allocated array of {char field[80]; unsigned long long value} (88 bytes
+  // each), passed as a Buffer; called first with NULL/0 to learn the count (ops/connection.ts).
+  virNodeGetCPUStats: f('int virNodeGetCPUStats(virConnect *conn, int cpuNum, void *params, _Inout_ int *nparams, unsigned int flags)'),
+  virNodeGetMemoryStats: f('int virNodeGetMemoryStats(virConnect *conn, int cellNum, void *params, _Inout_ int *nparams, unsigned int flags)'),
 
   // domains
   virConnectListAllDomains: f('int virConnectListAllDomains(virConnect *conn, _Out_ void **domains, unsigned int flags)'),

@@ -6,6 +6,26 @@ import type { NodeInfo } from '../types.ts';
 
 const versionString = (n: number): string => `${Math.floor(n / 1_000_000)}.${Math.floor(n / 1000) % 1000}.${n % 1000}`;
 
+// virNodeCPUStats and virNodeMemoryStats share one layout: char field[80]; unsigned long long
+// value. libvirt fills a caller-allocated array; asked with NULL and 0 first, it says how many.
+const NODE_STAT_SIZE = 88;
+const NODE_STAT_FIELD = 80;
+function nodeStats(fnName: string, call: (params: Buffer | null, n: number[]) => number): Record<string, number> {
+  const n = [0];
+  checkInt(fnName, call(null, n));
+  if (n[0]! <= 0) return {};
+  const buf = Buffer.alloc(n[0]! * NODE_STAT_SIZE);
+  checkInt(fnName, call(buf, n));
+  const out: Record<string, number> = {};
+  for (let i = 0; i < n[0]!; i++) {
+    const base = i * NODE_STAT_SIZE;
+    const nul = buf.indexOf(0, base);
+    const end = nul < 0 || nul > base + NODE_STAT_FIELD ? base + NODE_STAT_FIELD : nul;
+    out[buf.toString('latin1', base, end)] = num(buf.readBigUInt64LE(base + NODE_STAT_FIELD));
+  }
+  return out;
+}
+
 export const connectionOps = {
   connectOpen(uri: string, readOnly: boolean): Ptr {
     return readOnly
@@ -72,6 +92,14 @@ export const connectionOps = {
     const v = num(fn.virNodeGetFreeMemory(conn) as number | bigint);
     if (v === 0 && fn.virGetLastError()) checkInt('virNodeGetFreeMemory', -1);
     return v;
+  },
+  /** Cumulative host CPU times in ns (kernel, user, idle, iowait …) of one CPU or all (-1). */
+  nodeGetCPUStats(conn: Ptr, cpuNum: number): Record<string, number> {
+    return nodeStats('virNodeGetCPUStats', (params, n) => fn.virNodeGetCPUStats(conn, cpuNum, params, n, 0));
+  },
+  /** Host memory in KiB (total, free, buffers, cached) of one NUMA cell or all (-1). */
+  nodeGetMemoryStats(conn: Ptr, cellNum: number): Record<string, number> {
+    return nodeStats('virNodeGetMemoryStats', (params, n) => fn.virNodeGetMemoryStats(conn, cellNum, params, n, 0));
   },
   streamNew(conn: Ptr, flags: number): Ptr {
     return checkPtr('virStreamNew', fn.virStreamNew(conn, flags));
