@@ -1,7 +1,7 @@
 // Preload for profile.ts's request runs (`node … --import ./cpu-probe.mjs <entry>`): a CPU
 // profile of the main thread only, between two SIGUSR2 (the first starts it, the second stops it
 // and writes it as JSON to BENCH_CPUPROF_OUT). `--cpu-prof` would profile every isolate, and
-// Ferry has eight (main, three Workers, four module-hooks threads), each with its own sampling
+// Ferry has several (main, its libvirt Workers, module-hooks threads), each with its own sampling
 // thread: that roughly doubled Ferry's CPU per request, and only Ferry's.
 import inspector from 'node:inspector';
 import { renameSync, writeFileSync } from 'node:fs';

@@ -5,9 +5,10 @@
 //
 // BENCH_STEP:
 //   empty      nothing (node + the tsx loader + a node:http listener)
-//   worker-js  + one worker_threads Worker on a plain .mjs entry
-//   worker-ts  + one Worker started like @ferry/libvirt's (bootstrap.mjs registers tsx on the
-//              Worker's thread, then imports a .ts entry)
+//   worker-js  + one worker_threads Worker on a plain .mjs entry, no Node options (execArgv: []),
+//              as @ferry/libvirt starts its Workers from their setup-time bundles
+//   worker-ts  + one Worker as @ferry/libvirt starts it without bundles (bootstrap.mjs registers
+//              tsx on the Worker's thread, then imports a .ts entry)
 //   modules    + Ferry's whole server module graph (apps/server/src/app.ts and everything it
 //              imports: Fastify and plugins, zod contract, swagger, better-sqlite3…), not started
 //   sqlite     + Ferry's database opened (better-sqlite3, migrations) on BENCH_DATA_DIR
@@ -22,11 +23,11 @@ switch (step) {
   case 'empty':
     break;
   case 'worker-js':
-    keep.push(new Worker(new URL('./idle-worker.mjs', import.meta.url)));
+    keep.push(new Worker(new URL('./idle-worker.mjs', import.meta.url), { execArgv: [] }));
     break;
   case 'worker-ts':
     keep.push(new Worker(new URL('../../../packages/libvirt/src/worker/bootstrap.mjs', import.meta.url), {
-      workerData: { entry: new URL('./idle-worker.ts', import.meta.url).href },
+      workerData: { entry: new URL('./idle-worker.ts', import.meta.url).href }, execArgv: [],
     }));
     break;
   case 'modules':

@@ -28,6 +28,7 @@ import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { CATEGORIES, STAGES, analyze, type Breakdown } from './cpu-profile.ts';
+import { buildLibvirtWorkers } from '../../setup/build-libvirt-workers.mjs';
 import {
   BenchError, FERRY_MAIN, createToken, envInt, fmt, freePort, here, mb, measureLoad, median, memOf, pct, repo, request, serveNodeFlags,
   sleep, startServer, stopAll, stopAllOnSignal, stopServer, table, type LoadSample, type ProcMem, type Server, type ServerSpec,
@@ -267,7 +268,9 @@ async function micro(ctx: Ctx, hostsBody: unknown): Promise<Micro[]> {
   const { createTokenService } = await import('../../../apps/server/src/modules/tokens/tokens.service.ts');
   const { createAuthz } = await import('../../../apps/server/src/modules/acl/authz.ts');
   const { sha256 } = await import('../../../apps/server/src/modules/auth/sessions.ts');
-  const { loggerOptions, accessLine } = await import('../../../apps/server/src/lib/logger.ts');
+  const { loggerOptions } = await import('../../../apps/server/src/lib/logger.ts');
+  const { accessLine, writeAccessLine } = await import('../../../apps/server/src/lib/access-log.ts');
+  const { responseSerializerCompiler } = await import('../../../apps/server/src/lib/serializer.ts');
   const { routes, RoleSchema } = await import('../../../packages/contract/src/index.ts');
   // ESM entry of fastify-type-provider-zod (its CommonJS build would bring a second zod)
   const ftpzCjs = req.resolve('fastify-type-provider-zod');
@@ -277,6 +280,7 @@ async function micro(ctx: Ctx, hostsBody: unknown): Promise<Micro[]> {
   };
   type PinoFactory = ((opts: object, dest?: unknown) => PinoLogger) & { destination: (o: object) => unknown };
   interface PinoLogger { info(obj: object, msg: string): void; child(b: object): PinoLogger }
+  type FerryLogger = Parameters<typeof writeAccessLine>[0];
   const pino = req('pino') as PinoFactory;
 
   const db = openDatabase(ctx.dataDir);
@@ -290,6 +294,7 @@ async function micro(ctx: Ctx, hostsBody: unknown): Promise<Micro[]> {
       FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.secret_hash = ?`);
     const grants = db.prepare('SELECT path, role FROM acl WHERE user_id = ?');
     const one = db.prepare('SELECT 1');
+    const ferrySerialize = responseSerializerCompiler({ schema: routes.listHosts.responses[200], method: 'GET', url: HOSTS_PATH });
     const serialize = ftpz.serializerCompiler({ schema: routes.listHosts.responses[200], method: 'GET', url: HOSTS_PATH, httpStatus: '200' });
     const devNull = pino.destination({ dest: '/dev/null', sync: false });
     const ferryLog = pino(loggerOptions({ level: 'info' }) as object, devNull);
@@ -308,8 +313,10 @@ async function micro(ctx: Ctx, hostsBody: unknown): Promise<Micro[]> {
       await timeAsync('authz.can(principal, sys.read, *) (the hook)', () => authz.can(principal, 'sys.read', '*')),
       await timeAsync('authz.filterVisible(principal, sys.read, 1 host) (the handler)', () => authz.filterVisible(principal, 'sys.read', items, (h) => `/hosts/${h.id}`)),
       time('response: zod encode + JSON.stringify (fastify-type-provider-zod)', () => serialize(hostsBody)),
+      time("response: Ferry's serializer (lib/serializer.ts: zod safeParse + JSON.stringify)", () => ferrySerialize(hostsBody)),
       time('response: JSON.stringify alone', () => JSON.stringify(hostsBody)),
-      time("access line: pino child({reqId}) + info(), Ferry's options (redact, serializers)", () => ferryLog.child({ reqId: 'x' }).info(line, 'request')),
+      time("access line: pino child({reqId}) + info(), Ferry's options (redaction scan, serializers)", () => ferryLog.child({ reqId: 'x' }).info(line, 'request')),
+      time("access line: pino child({reqId}) + Ferry's writeAccessLine (lib/access-log.ts)", () => writeAccessLine(ferryLog.child({ reqId: 'x' }) as unknown as FerryLogger, line)),
       time('access line: pino child({reqId}) + info(), default options', () => plainLog.child({ reqId: 'x' }).info(line, 'request')),
       time('randomUUID() (genReqId)', () => globalThis.crypto.randomUUID()),
     ];
@@ -391,11 +398,11 @@ function reportSyscalls(sc: Syscalls[] | null): void {
 
 const STEPS: { step: string; label: string }[] = [
   { step: 'empty', label: 'node + flags + tsx, an http listener, nothing else' },
-  { step: 'worker-js', label: '+ 1 Worker on a plain .mjs entry' },
-  { step: 'worker-ts', label: '+ 1 Worker through bootstrap.mjs (tsx registered on it), .ts entry' },
+  { step: 'worker-js', label: '+ 1 Worker on a plain .mjs entry, no Node options (a bundled libvirt Worker)' },
+  { step: 'worker-ts', label: '+ 1 Worker through bootstrap.mjs (tsx registered on it), .ts entry (no bundles)' },
   { step: 'modules', label: "+ Ferry's server modules imported (app.ts graph), not started" },
   { step: 'sqlite', label: "+ Ferry's database opened (better-sqlite3)" },
-  { step: 'libvirt', label: '+ @ferry/libvirt started (3 Workers) and qemu:///system opened' },
+  { step: 'libvirt', label: '+ @ferry/libvirt started (event-loop Worker + 1 call Worker) and qemu:///system opened' },
 ];
 
 interface StepResult { step: string; label: string; mem: ProcMem }
@@ -573,6 +580,8 @@ async function main(): Promise<void> {
   let ok = false;
   try {
     console.log(`node flags of every server (from the serve script): ${cfg.nodeFlags.join(' ')}`);
+    // As npm start's setup does: Ferry's libvirt Workers run from their bundles (see run.ts).
+    console.log(`libvirt Worker bundles: ${(await buildLibvirtWorkers()).built ? 'built' : 'current'}`);
     process.stdout.write('preparing Ferry (fresh data dir, admin, API token)… ');
     let hostsBody: unknown = null;
     {

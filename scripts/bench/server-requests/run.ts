@@ -5,6 +5,10 @@
 //      hello-world (`GET /` → {hello:'world'});
 //   2. Ferry's idle RSS is ≤ 1.5× that of a bare Fastify + ws process.
 //
+// Ferry runs as `pnpm start` would run it: that command's setup first builds the libvirt Worker
+// bundles (scripts/setup/build-libvirt-workers.mjs), so this benchmark builds them too (nothing
+// to do when they are current); without them Ferry's Workers load tsx.
+//
 // Each server is a child process of this one, alone on the machine while it is measured
 // (started, measured, stopped; the next one starts after), spawned as `node <flags> <entry>`
 // so that its pid is the server itself. Every server gets the node flags of `pnpm start`
@@ -30,6 +34,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { printVerdicts } from '../report.ts';
+import { buildLibvirtWorkers } from '../../setup/build-libvirt-workers.mjs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
@@ -85,7 +90,7 @@ interface Sample {
 }
 const samples: Sample[] = [];
 
-interface Ctx { dataDir: string; logDir: string; password: string; token: string | null; hostsCheck: unknown }
+interface Ctx { dataDir: string; logDir: string; password: string; token: string | null; hostsCheck: unknown; workerBundles?: string }
 
 function specOf(variant: Variant, port: number, ctx: Ctx): ServerSpec {
   const logPath = join(ctx.logDir, `${variant}.log`);
@@ -170,6 +175,9 @@ async function main(): Promise<void> {
   let ok = false;
   try {
     console.log(`node flags of every server (from the serve script): ${cfg.nodeFlags.join(' ') || '(none)'}`);
+    const bundles = await buildLibvirtWorkers();
+    ctx.workerBundles = bundles.built ? 'built' : 'current';
+    console.log(`libvirt Worker bundles (as npm start's setup makes them): ${ctx.workerBundles}`);
     console.log(`load: autocannon, ${cfg.connections} connections, pipelining ${cfg.pipelining}, ${cfg.warmupS} s warm-up + ${cfg.durationS} s; ` +
       `idle RSS after ${cfg.settleS} s; ${cfg.rounds} rounds of ${ROUND_VARIANTS.join(', ')} (rotated)`);
 
@@ -353,7 +361,7 @@ function report(meta: { started: number; load0: number[] }, ctx: Ctx): void {
       node: process.version, fastify: pkgVersion(serverPkg, 'fastify'), autocannon: pkgVersion(resolve(repo, 'package.json'), 'autocannon'),
       ws: pkgVersion(resolve(repo, 'package.json'), 'ws'), tsx: pkgVersion(resolve(repo, 'package.json'), 'tsx'),
       serveScript: serve.serve, cpus: n, cpuModel: cpus()[0]?.model ?? null, loadavgStart: meta.load0, loadavgEnd: load1,
-      hostsResponse: ctx.hostsCheck,
+      hostsResponse: ctx.hostsCheck, libvirtWorkerBundles: ctx.workerBundles ?? null,
     },
     config: cfg, goals: GOALS, verdicts, summary: rows, samples,
   }, null, 2)}\n`);

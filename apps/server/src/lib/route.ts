@@ -30,6 +30,7 @@ declare module 'fastify' {
 
 // A route that declares no query string accepts none: unknown fields are refused everywhere.
 const NO_QUERY = z.strictObject({});
+const BODYLESS = new Set(['GET', 'HEAD']);
 
 export function registerRoute<R extends RouteDef>(app: FastifyInstance, def: R, handler: RouteHandler<R>): void {
   // A body that may be empty ({}) may also be absent, as API.md promises for power actions.
@@ -46,11 +47,15 @@ export function registerRoute<R extends RouteDef>(app: FastifyInstance, def: R, 
       response: def.responses,
     },
     config: { permission: def.permission, routeDef: def },
-    preValidation: async (req) => {
-      const absent = req.body === undefined; // no body at all; a JSON `null` is a body, and wrong
-      if (absent && bodyMayBeAbsent) req.body = {};
-      else if (!absent && def.body === undefined) throw new AppError('BAD_REQUEST', `${def.method} ${API_PREFIX}${def.path} takes no body`);
-    },
+    // Fastify never parses a GET/HEAD body, so only methods that carry one need the check.
+    ...(BODYLESS.has(def.method) ? {} : {
+      preValidation: (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+        const absent = req.body === undefined; // no body at all; a JSON `null` is a body, and wrong
+        if (absent && bodyMayBeAbsent) req.body = {};
+        else if (!absent && def.body === undefined) return done(new AppError('BAD_REQUEST', `${def.method} ${API_PREFIX}${def.path} takes no body`));
+        done();
+      },
+    }),
     handler: (req, reply) => handler(req as unknown as RouteRequest<R>, reply),
   });
 }

@@ -95,13 +95,17 @@ export default fp(async function audit(app: FastifyInstance) {
   // Captured on the way out: onResponse no longer sees the body.
   const errorCodes = new WeakMap<FastifyRequest, string | null>();
 
-  app.addHook('onSend', async (req, reply, payload) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     if (reply.statusCode >= 400 && isAudited(req)) errorCodes.set(req, errorCodeOf(payload));
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!isAudited(req)) return;
+  app.addHook('onResponse', (req: FastifyRequest, reply: FastifyReply, done) => {
+    if (isAudited(req)) record(req, reply);
+    done();
+  });
+
+  function record(req: FastifyRequest, reply: FastifyReply): void {
     const route = routeOf(req);
     const ok = reply.statusCode < 400;
     try {
@@ -123,5 +127,5 @@ export default fp(async function audit(app: FastifyInstance) {
       // Losing an audit row is serious but must not turn a done mutation into an error.
       req.log.error({ err, route, requestId: req.id }, 'audit record failed');
     }
-  });
+  }
 }, { name: 'audit', decorators: { fastify: ['db'] } });

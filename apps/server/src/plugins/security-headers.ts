@@ -41,10 +41,10 @@ function isApiUrl(url: string): boolean {
 
 export default fp(async function securityHeadersPlugin(app: FastifyInstance, opts: SecurityHeadersOptions) {
   const headers = securityHeaders(opts);
-  app.addHook('onSend', async (req, reply, payload) => {
+  app.addHook('onSend', (req, reply, payload, done) => {
     reply.headers(headers);
     // Any API answer (JSON, or an error for a path under the API) is per-user state.
     if (isApiUrl(req.url) && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    return payload;
+    done(null, payload);
   });
 }, { name: 'security-headers' });

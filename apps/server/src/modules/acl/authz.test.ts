@@ -108,3 +108,22 @@ describe('authz', () => {
     expect(await authz.can(as(), 'vm.power', '/')).toBe(false);
   });
 });
+
+describe('canNow', () => {
+  it('answers as can() does whenever it answers, and only leaves VMs whose host grants could matter to can()', async () => {
+    const byRoot = setup([{ path: '/', role: 'Auditor' }]);
+    const byHost = setup([{ path: '/hosts/h1', role: 'Operator' }]);
+    const byVm = setup([{ path: `/vms/${VM_X}`, role: 'Operator' }]);
+    for (const { authz, as } of [byRoot, byHost, byVm]) {
+      for (const path of ['*', '/', '/hosts/h1', '/hosts/h2', `/vms/${VM_X}`, `/vms/${VM_Y}`, '/hosts/BAD id', '/other']) {
+        for (const privilege of ['sys.read', 'vm.power'] as const) {
+          const now = authz.canNow(as(), privilege, path);
+          if (now !== undefined) expect(now, `${privilege} on ${path}`).toBe(await authz.can(as(), privilege, path));
+        }
+      }
+    }
+    expect(byHost.authz.canNow(byHost.as(), 'vm.power', `/vms/${VM_X}`)).toBeUndefined(); // its host must be looked up
+    expect(byVm.authz.canNow(byVm.as(), 'vm.power', `/vms/${VM_X}`)).toBe(true);
+    expect(byRoot.authz.canNow(null, 'sys.read', '/')).toBe(false);
+  });
+});

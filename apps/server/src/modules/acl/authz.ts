@@ -30,6 +30,12 @@ export interface Authz {
    * (list routes: the handler then filters with filterVisible). A null principal holds nothing.
    */
   can(principal: Principal | null, privilege: Privilege, path: string): Promise<boolean>;
+  /**
+   * can(), answered synchronously when no lookup is needed (most checks: '*', grants on `/`,
+   * hosts); undefined when a VM's host must be asked first — then use can(). The auth hook
+   * runs this on every request, where a promise and a microtask turn are measurable.
+   */
+  canNow(principal: Principal | null, privilege: Privilege, path: string): boolean | undefined;
   /** The ACL chain of `path`, from `/` down to the path itself. */
   chainFor(path: string): Promise<string[]>;
   /** The items whose path (pathOf) the principal holds `privilege` on, in their order. */
@@ -39,6 +45,12 @@ export interface Authz {
    * chain is built from `hostOf`, with no registry lookup per VM.
    */
   filterVisibleVms<T>(principal: Principal | null, privilege: Privilege, items: readonly T[], vmOf: (item: T) => { uuid: string; hostId: string }): T[];
+  /**
+   * Whether the principal holds `privilege` on any path of an ACL chain the caller already
+   * knows (a VM event names its host: `/`, `/hosts/<id>`, `/vms/<uuid>`). Synchronous, for
+   * per-message checks in a stream, where awaiting would reorder messages.
+   */
+  canOnChain(principal: Principal | null, privilege: Privilege, chain: readonly string[]): boolean;
   /** Every privilege the principal holds on `path`. */
   privilegesOn(principal: Principal | null, path: string): Promise<Privilege[]>;
   /** The host registry plugs in here (a VM's grants include its host's). */
@@ -82,13 +94,18 @@ export function createAuthz(deps: { db: Db; resolveVmHost?: VmHostResolver; now?
     return map;
   }
 
-  async function chainFor(path: string): Promise<string[]> {
+  /** The chain of a path that needs no lookup; null for a VM, whose host only the registry knows. */
+  function knownChain(path: string): string[] | null {
     if (path.startsWith('/hosts/') && HOST_ID_PATTERN.test(path.slice(7))) return ['/', path];
-    if (path.startsWith('/vms/') && UUID_PATTERN.test(path.slice(5))) {
-      const hostId = await resolveVmHost(path.slice(5));
-      return hostId !== null && HOST_ID_PATTERN.test(hostId) ? ['/', `/hosts/${hostId}`, path] : ['/', path];
-    }
+    if (path.startsWith('/vms/') && UUID_PATTERN.test(path.slice(5))) return null;
     return ['/'];
+  }
+
+  async function chainFor(path: string): Promise<string[]> {
+    const known = knownChain(path);
+    if (known) return known;
+    const hostId = await resolveVmHost(path.slice(5));
+    return hostId !== null && HOST_ID_PATTERN.test(hostId) ? ['/', `/hosts/${hostId}`, path] : ['/', path];
   }
 
   async function privilegesIn(grants: Map<string, Set<Privilege>>, path: string): Promise<Set<Privilege>> {
@@ -108,6 +125,16 @@ export function createAuthz(deps: { db: Db; resolveVmHost?: VmHostResolver; now?
 
   return {
     chainFor,
+
+    canNow(principal, privilege, path) {
+      if (!principal) return false;
+      const grants = grantMap(principal);
+      if (path === '*') return holdsAnywhere(grants, privilege);
+      if (grants.get('/')?.has(privilege)) return true;
+      // A VM's host matters only when some grant is on a host (as in privilegesIn).
+      const chain = knownChain(path) ?? ([...grants.keys()].some((p) => p.startsWith('/hosts/')) ? null : ['/', path]);
+      return chain ? chain.some((p) => grants.get(p)?.has(privilege) === true) : undefined;
+    },
 
     async can(principal, privilege, path) {
       if (!principal) return false;
@@ -136,6 +163,12 @@ export function createAuthz(deps: { db: Db; resolveVmHost?: VmHostResolver; now?
         const { uuid, hostId } = vmOf(item);
         return Boolean(grants.get(`/hosts/${hostId}`)?.has(privilege) || grants.get(`/vms/${uuid}`)?.has(privilege));
       });
+    },
+
+    canOnChain(principal, privilege, chain) {
+      if (!principal) return false;
+      const grants = grantMap(principal);
+      return chain.some((path) => grants.get(path)?.has(privilege) === true);
     },
 
     async privilegesOn(principal, path) {

@@ -6,6 +6,7 @@
 // Expiry: `idleMs` after the last use (sliding) and `absoluteMs` after login, whichever comes
 // first. last_seen_at is written at most once a minute to keep reads from becoming writes, so a
 // session may end up to a minute before its idle limit — never after it.
+import * as crypto from 'node:crypto';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../db/database.ts';
 
@@ -24,6 +25,12 @@ export interface SessionStore {
   create(userId: string, sourceIp: string | null): { sessionId: string; csrfToken: string; maxAgeMs: number };
   /** The live session for a cookie value, or null (unknown, expired, or its user disabled). */
   lookup(sessionId: string): SessionRecord | null;
+  /**
+   * Whether a session (by id hash) still stands — not expired, not ended, its user enabled —
+   * without counting as use: long-lived sockets re-check with it, and an open socket alone
+   * must not keep an idle session alive.
+   */
+  isLive(idHash: string): boolean;
   /** Whether `token` is this session's CSRF token (constant time). */
   checkCsrf(session: SessionRecord, token: string | undefined): boolean;
   destroy(sessionId: string): void;
@@ -36,7 +43,12 @@ export interface SessionStore {
 const TOUCH_EVERY_MS = 60_000;
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/; // 32 bytes, base64url
 
-export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+// crypto.hash (Node ≥ 20.12) is the one-shot form: ~0.8 µs against ~2.7 µs for createHash, and
+// every bearer request hashes its token.
+const oneShot = (crypto as { hash?: (alg: string, data: string) => string }).hash;
+export const sha256 = oneShot
+  ? (s: string): string => oneShot('sha256', s)
+  : (s: string): string => createHash('sha256').update(s).digest('hex');
 const newSecret = (): string => randomBytes(32).toString('base64url');
 
 export function createSessionStore(deps: { db: Db; now: () => number; idleMs: number; absoluteMs: number }): SessionStore {
@@ -83,6 +95,12 @@ export function createSessionStore(deps: { db: Db; now: () => number; idleMs: nu
         idHash, userId: row.user_id, username: row.username, csrfTokenHash: row.csrf_token_hash,
         createdAt: row.created_at, lastSeenAt, expiresAt: row.expires_at,
       };
+    },
+
+    isLive(idHash) {
+      const row = select.get(idHash) as { last_seen_at: number; expires_at: number; disabled: number } | undefined;
+      const t = now();
+      return row !== undefined && !row.disabled && t < row.expires_at && t - row.last_seen_at < idleMs;
     },
 
     checkCsrf(session, token) {

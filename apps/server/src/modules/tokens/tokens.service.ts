@@ -6,9 +6,17 @@
 // Its role defaults to the highest role its owner holds anywhere and may not exceed it; a
 // token used to create another caps the new one at its own role too. A token stops working
 // when revoked, expired, or while its owner is disabled; deleting the owner deletes it.
+//
+// Bearer lookups are cached by the secret's hash (a hit skips the SELECT … JOIN users, which
+// was most of a bearer request's auth cost). An entry is good while the auth epoch
+// (db/auth-epoch.ts) has not moved — any revoke, user disable/delete or token change in this
+// process moves it — and for at most CACHE_TTL_MS, which bounds what a write by another process
+// can go unnoticed. Expiry is checked against the clock on every hit. Unknown secrets are not
+// cached, so guessing cannot fill memory.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ROLE_RANK, RoleSchema, TOKEN_SECRET_PREFIX, type ApiToken, type CreateTokenBody, type CreatedApiToken, type Role } from '@ferry/contract';
 import type { Db } from '../../db/database.ts';
+import { authEpoch } from '../../db/auth-epoch.ts';
 import { AppError } from '../../lib/app-error.ts';
 import type { Principal } from '../../lib/principal.ts';
 import { sha256 } from '../auth/sessions.ts';
@@ -23,6 +31,8 @@ const toToken = (r: TokenRow): ApiToken => ({
 });
 
 const TOUCH_EVERY_MS = 60_000;
+const CACHE_TTL_MS = 5_000;
+const CACHE_MAX = 1_000;
 const SECRET = new RegExp(`^${TOKEN_SECRET_PREFIX}[A-Za-z0-9_-]{43}$`);
 
 /** The highest role a user holds on any path, or null when they hold none. */
@@ -41,16 +51,49 @@ export function createTokenService(deps: { db: Db; now: () => number }) {
     FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.secret_hash = ?`);
   const touch = db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?');
 
+  interface Cached {
+    epoch: number;
+    readAt: number;
+    expiresAt: number | null;
+    lastUsedAt: number | null;
+    principal: Principal;
+  }
+  const cache = new Map<string, Cached>();
+
+  function load(hash: string, t: number): Cached | null {
+    const epoch = authEpoch(db); // before the read: a write in between leaves the entry stale, not wrong
+    const row = byHash.get(hash) as (TokenRow & { username: string; disabled: number }) | undefined;
+    if (!row || row.revoked_at !== null || row.disabled) return null;
+    const entry: Cached = {
+      epoch, readAt: t,
+      expiresAt: row.expires_at === null ? null : Date.parse(row.expires_at),
+      lastUsedAt: row.last_used_at === null ? null : Date.parse(row.last_used_at),
+      principal: { userId: row.user_id, username: row.username, via: 'token', sessionId: null, tokenId: row.id, roleCap: row.role },
+    };
+    if (cache.size >= CACHE_MAX) cache.clear(); // more live tokens in use than that: rare, and a miss is only a SELECT
+    cache.set(hash, entry);
+    return entry;
+  }
+
   return {
     /** The principal a bearer secret stands for, or null (unknown, revoked, expired, owner disabled). */
     authenticate(secret: string): Principal | null {
       if (!SECRET.test(secret)) return null;
-      const row = byHash.get(sha256(secret)) as (TokenRow & { username: string; disabled: number }) | undefined;
-      if (!row || row.revoked_at !== null || row.disabled) return null;
+      const hash = sha256(secret);
       const t = now();
-      if (row.expires_at !== null && Date.parse(row.expires_at) <= t) return null;
-      if (row.last_used_at === null || t - Date.parse(row.last_used_at) >= TOUCH_EVERY_MS) touch.run(new Date(t).toISOString(), row.id);
-      return { userId: row.user_id, username: row.username, via: 'token', sessionId: null, tokenId: row.id, roleCap: row.role };
+      let entry = cache.get(hash);
+      if (!entry || entry.epoch !== authEpoch(db) || t - entry.readAt >= CACHE_TTL_MS || t < entry.readAt) entry = load(hash, t) ?? undefined;
+      if (!entry) {
+        cache.delete(hash);
+        return null;
+      }
+      if (entry.expiresAt !== null && entry.expiresAt <= t) return null;
+      if (entry.lastUsedAt === null || t - entry.lastUsedAt >= TOUCH_EVERY_MS) {
+        touch.run(new Date(t).toISOString(), entry.principal.tokenId);
+        entry.lastUsedAt = t;
+      }
+      // A copy: each request owns its principal; nothing done to it reaches the cache.
+      return { ...entry.principal };
     },
 
     list(userId: string): ApiToken[] {

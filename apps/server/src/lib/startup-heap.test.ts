@@ -1,0 +1,27 @@
+// Start-up survivors must not leave a grown young generation behind; load may grow it again.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const module = fileURLToPath(new URL('./startup-heap.ts', import.meta.url));
+
+/** new_space's committed size (MB) in a fresh process after `phases` of survivor-heavy allocation. */
+function youngGenerationAfter(script: string): number[] {
+  const code = `import v8 from 'node:v8'; import { holdYoungGeneration } from ${JSON.stringify(module)};
+    const keep = []; const fill = () => { for (let i = 0; i < 4e5; i++) keep.push({ i, s: 'x' + i }); };
+    const size = () => Math.round(v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').physical_space_size / 2 ** 20);
+    const out = []; ${script} console.log(JSON.stringify(out));`;
+  const r = spawnSync(process.execPath, ['--max-semi-space-size=32', '--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as number[];
+}
+
+describe('holdYoungGeneration', () => {
+  it('keeps start-up survivors from growing the young generation, and lets it grow once released', () => {
+    const [unheld] = youngGenerationAfter('fill(); out.push(size());');
+    const [held, released] = youngGenerationAfter('const release = holdYoungGeneration(); fill(); out.push(size()); release(); fill(); fill(); out.push(size());');
+    expect(unheld).toBeGreaterThanOrEqual(16);
+    expect(held).toBeLessThanOrEqual(8);
+    expect(released).toBeGreaterThan(held!);
+  });
+});
