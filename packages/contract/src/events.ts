@@ -37,7 +37,9 @@ export const VmConfigEventSchema = z.object({
   at: TimestampSchema,
 }).meta({ id: 'VmConfigEvent' });
 
-export const VM_EVENT_KINDS = ['reboot', 'jobCompleted', 'migrationIteration', 'deviceAdded', 'deviceRemoved', 'blockJob', 'ioError', 'balloonChange', 'agentLifecycle'] as const;
+export const VM_EVENT_KINDS = ['reboot', 'jobCompleted', 'migrationIteration', 'deviceAdded', 'deviceRemoved', 'blockJob', 'ioError', 'balloonChange', 'agentLifecycle', 'snapshot'] as const;
+// 'snapshot' is Ferry's own (libvirt has none): detail { name, action: 'created'|'reverted'|'deleted'|'edited', … }
+// (created: kind, location; reverted: state; deleted: deleted (names), metadataOnly).
 /** Other libvirt domain events, with their payload as libvirt gave it (plain data). */
 export const VmEventSchema = z.object({
   type: z.literal('vm.event'),

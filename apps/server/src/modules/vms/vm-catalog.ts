@@ -41,10 +41,24 @@ interface HostCache {
 const QEMU_PID_DIR = '/run/libvirt/qemu';
 const isLocalUri = (uri: string): boolean => /^qemu:\/\/\/(system|session)$/.test(uri);
 
+/**
+ * Where lifecycle events come from: the events plugin's tap (`app.domainEvents.on`), which holds
+ * each connection's one libvirt registration per event kind — a second `conn.subscribe` of the
+ * same kind on that connection is refused by libvirt. Without one, the catalog subscribes itself.
+ */
+export type DomainEventSource = (listener: (hostId: string, conn: Connection, e: DomainEvent) => void) => () => void;
+
 export class VmCatalog {
   private readonly hosts = new Map<string, HostCache>();
   private readonly startedAt = new Map<string, number>();
   private readonly lastList = new Map<string, VmSummary[]>();
+
+  constructor(private readonly source?: DomainEventSource) {
+    source?.((hostId, conn, e) => {
+      const cache = this.hosts.get(hostId);
+      if (e.kind === 'lifecycle' && cache?.conn === conn) this.onLifecycle(cache, e);
+    });
+  }
 
   /** Facts for these VMs on `hostId`, read from libvirt only for VMs not seen before. */
   async factsFor(hostId: string, conn: Connection, uuids: readonly string[]): Promise<Map<string, VmFacts>> {
@@ -93,7 +107,8 @@ export class VmCatalog {
     if (existing && existing.conn === conn) return existing;
     // A new connection: whatever changed while we were away was not reported to us.
     const cache: HostCache = { conn, facts: new Map(), loading: new Map(), epoch: 0, subscribed: Promise.resolve() };
-    cache.subscribed = conn.subscribe('lifecycle', (e) => this.onLifecycle(cache, e)).then(() => undefined, () => undefined);
+    // With a source, the connection's events are already flowing (subscribed before it was reported connected).
+    if (!this.source) cache.subscribed = conn.subscribe('lifecycle', (e) => this.onLifecycle(cache, e)).then(() => undefined, () => undefined);
     this.hosts.set(hostId, cache);
     return cache;
   }

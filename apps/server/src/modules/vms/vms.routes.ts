@@ -14,7 +14,7 @@ import { submitTemplate } from './vm-template.service.ts';
 import { submitBulkPower } from './vm-power.service.ts';
 
 export async function vmsRoutes(app: FastifyInstance): Promise<void> {
-  const catalog = new VmCatalog();
+  const catalog = new VmCatalog((listener) => app.domainEvents.on(listener));
   const deps = { hosts: app.hosts, tasks: app.tasks, catalog };
 
   registerRoute(app, routes.listVms, async (req) => {
