@@ -17,6 +17,8 @@ const EnvSchema = z.object({
   FERRY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest image an upload may bring (bytes; default 256 GiB). */
   FERRY_MAX_UPLOAD_BYTES: z.coerce.number().int().min(1 << 20).max(2 ** 50).default(256 * 2 ** 30),
+  /** Seconds between two stats samples of every host (live stats, history, Prometheus). */
+  FERRY_STATS_INTERVAL_S: z.coerce.number().min(0.5).max(10).default(2),
 }).refine((e) => !e.FERRY_TLS_CERT === !e.FERRY_TLS_KEY, { message: 'FERRY_TLS_CERT and FERRY_TLS_KEY go together' });
 
 export interface Config {
@@ -31,6 +33,8 @@ export interface Config {
   /** Session lifetimes: idle and absolute, in ms. */
   session: { idleMs: number; absoluteMs: number };
   limits: { bodyBytes: number; headerBytes: number; uploadBytes: number };
+  /** The stats sampler's period; at most 10 s, the finest history bucket. */
+  stats: { intervalS: number };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Config {
@@ -50,5 +54,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.FERRY_LOG_LEVEL,
     session: { idleMs: 30 * 60_000, absoluteMs: 12 * 3600_000 },
     limits: { bodyBytes: 1 << 20, headerBytes: 16 << 10, uploadBytes: e.FERRY_MAX_UPLOAD_BYTES },
+    stats: { intervalS: e.FERRY_STATS_INTERVAL_S },
   };
 }

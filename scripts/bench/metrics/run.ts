@@ -1,0 +1,219 @@
+// Benchmark: live stats fan-out (issue F4). 1,000 VMs on the test driver sampled every 2 s,
+// each sample delivered to 100 WebSocket clients, for 5 minutes.
+//
+// Goals, judged over the measured window (after WARMUP):
+//   1. server CPU ≤ 25 % of one core — all the server's threads (/proc/<pid>/stat) ÷ wall time;
+//   2. RSS flat — no growth trend: least-squares slope of VmRSS sampled every 2 s, with its 95 %
+//      interval; flat when the slope is below 0.2 MB/min (12 MB/h) or not distinguishable from
+//      that. A second line fits the live heap and RSS minus the heap's reserved size: a leak
+//      grows one of them, while the reserved size only follows V8's sizing.
+//      The warm-up (60 s) lets V8 size its heaps first (the young generation grows in steps
+//      under this allocation rate); the second half's slope is printed too;
+//   3. event-loop delay p99 ≤ 20 ms — monitorEventLoopDelay (10 ms resolution) inside the server
+//      over the whole window.
+//
+// Method. The server is a child process (server.ts: Ferry as main.ts builds it, file-backed
+// SQLite, access log to a file; it defines and starts VMS domains on test:///default through
+// the binding in its own process, and fills their stats records with realistic counters — see
+// its header), so its CPU and memory are its own. This process is the clients: CLIENTS
+// WebSockets on /api/v1/events, each a different user with its own token (an Auditor on '/'),
+// subscribed to 'stats'. A client reads only the head of each message (type and `at`), so the
+// clients stay cheap; one client parses every message fully and checks it has every VM.
+// Delivery lag is receipt time − the message's `at` (same machine clock).
+//
+// If the server has no events plugin (/api/v1/events answers 404), the run measures the
+// sampler, the history and the publish call without clients, and says so.
+//
+// Run: pnpm exec tsx scripts/bench/metrics/run.ts
+// Env: DURATION (300 s), WARMUP (60 s), VMS (1000), CLIENTS (100), INTERVAL_S (2), SYNTH (1).
+//      Short run: DURATION=30 WARMUP=10. Raw results: scripts/bench/.out/metrics-fanout.json.
+// A measurement, not a test: exits 0 whatever the verdicts (1 only when it cannot measure).
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { loadavg, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { printVerdicts, type Verdict } from '../report.ts';
+import { BenchError, cpuOf, envInt, fmt, machineBusyNs, memOf, repo, serveNodeFlags, sleep, table } from '../server-requests/harness.ts';
+import { linearFit, quantile } from './stats.ts';
+
+const cfg = {
+  durationS: envInt('DURATION', 300),
+  warmupS: envInt('WARMUP', 60),
+  vms: envInt('VMS', 1000),
+  clients: envInt('CLIENTS', 100),
+  intervalS: envInt('INTERVAL_S', 2),
+  synth: process.env.SYNTH !== '0',
+};
+const GOALS = { cpuShare: 0.25, rssSlopeMbPerMin: 0.2, eldP99Ms: 20 };
+const outFile = join(repo, 'scripts/bench/.out/metrics-fanout.json');
+
+// ws (a root devDependency) ships no types and @types/ws lives in apps/server: the few calls
+// used here, typed by hand.
+interface Ws {
+  on(event: 'message', cb: (data: Buffer) => void): void;
+  on(event: 'close', cb: (code: number, reason: Buffer) => void): void;
+  once(event: 'unexpected-response', cb: (req: unknown, res: { statusCode?: number }) => void): void;
+  once(event: 'error', cb: (err: Error) => void): void;
+  once(event: 'message', cb: () => void): void;
+  send(data: string): void;
+  terminate(): void;
+}
+const WebSocket = createRequire(import.meta.url)('ws') as new (url: string, opts: { headers: Record<string, string> }) => Ws;
+
+interface Ready { port: number; tokens: string[]; vms: number; setupS: number; events: boolean; synth: boolean }
+type Report = Record<string, unknown> & { type: string; eld: { p50: number; p99: number; max: number }; heapUsedMb: number; rssMb: number };
+
+class Client {
+  messages = 0;
+  bytes = 0;
+  lags: number[] = [];
+  fullChecks = { messages: 0, vmsMin: Infinity };
+  closed: string | null = null;
+  constructor(readonly ws: Ws, readonly parseAll: boolean) {
+    ws.on('message', (data) => {
+      const now = Date.now();
+      // {"type":"stats","hostId":"local","at":"…": the head says what it is and when.
+      const head = data.subarray(0, 80).toString('latin1');
+      if (!head.startsWith('{"type":"stats"')) return;
+      this.messages++;
+      this.bytes += data.length;
+      const i = head.indexOf('"at":"');
+      if (i >= 0) this.lags.push(now - Date.parse(head.slice(i + 6, i + 30)));
+      if (this.parseAll) {
+        const m = JSON.parse(data.toString('utf8')) as { vms: unknown[] };
+        this.fullChecks.messages++;
+        this.fullChecks.vmsMin = Math.min(this.fullChecks.vmsMin, m.vms.length);
+      }
+    });
+    ws.on('close', (code, reason) => { this.closed = `${code} ${String(reason)}`; });
+  }
+  reset(): void { this.messages = 0; this.bytes = 0; this.lags = []; this.fullChecks = { messages: 0, vmsMin: Infinity }; }
+
+  static open(port: number, token: string, parseAll: boolean): Promise<Client> {
+    return new Promise((ok, fail) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/api/v1/events`, { headers: { authorization: token } });
+      ws.once('unexpected-response', (_req, res) => fail(new BenchError(`upgrade refused: HTTP ${res.statusCode}`)));
+      ws.once('error', fail);
+      ws.once('message', () => { // hello
+        ws.send(JSON.stringify({ type: 'subscribe', topics: ['stats'] }));
+        ok(new Client(ws, parseAll));
+      });
+    });
+  }
+}
+
+function startServer(dataDir: string): Promise<{ child: ChildProcess; ready: Ready; reports: Report[]; final: Promise<Report> }> {
+  const child = fork(join(repo, 'scripts/bench/metrics/server.ts'), [], {
+    execArgv: serveNodeFlags().flags,
+    env: { ...process.env, DATA_DIR: dataDir, VMS: String(cfg.vms), CLIENTS: String(cfg.clients), INTERVAL_S: String(cfg.intervalS), SYNTH: cfg.synth ? '1' : '0' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const reports: Report[] = [];
+  let finalResolve!: (r: Report) => void;
+  const final = new Promise<Report>((r) => { finalResolve = r; });
+  return new Promise((ok, fail) => {
+    child.once('exit', (code) => fail(new BenchError(`the server exited early (code ${code})`)));
+    child.on('message', (m: Report | (Ready & { type: string })) => {
+      if (m.type === 'ready') ok({ child, ready: m as Ready, reports, final });
+      else if (m.type === 'window') reports.push(m as Report);
+      else if (m.type === 'final') finalResolve(m as Report);
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const run = { started: Date.now(), load0: loadavg() };
+  const dataDir = mkdtempSync(join(tmpdir(), 'ferry-bench-metrics-'));
+  console.log(`Fan-out: ${cfg.vms} VMs on test:///default, every ${cfg.intervalS} s, ${cfg.clients} clients, ${cfg.durationS} s measured after ${cfg.warmupS} s warm-up`);
+  const { child, ready, reports, final } = await startServer(dataDir);
+  const pid = child.pid!;
+  const stop = () => { try { child.kill('SIGKILL'); } catch { /* gone */ } rmSync(dataDir, { recursive: true, force: true }); };
+  process.on('SIGINT', () => { stop(); process.exit(130); });
+  try {
+    console.log(`server pid ${pid} ready in ${ready.setupS.toFixed(1)} s (${ready.vms} domains defined and started; events plugin: ${ready.events ? 'yes' : 'NO'})`);
+    const clients: Client[] = [];
+    if (ready.events) {
+      for (let i = 0; i < cfg.clients; i++) clients.push(await Client.open(ready.port, ready.tokens[i]!, i === 0));
+    }
+    await sleep(cfg.warmupS * 1000);
+    for (const c of clients) c.reset();
+    child.send({ type: 'measure' });
+    const cpu0 = cpuOf(pid);
+    const busy0 = machineBusyNs();
+    const t0 = Date.now();
+    const rss: { tMin: number; mb: number }[] = [];
+    while (Date.now() - t0 < cfg.durationS * 1000) {
+      rss.push({ tMin: (Date.now() - t0) / 60_000, mb: memOf(pid).rssKb / 1024 });
+      await sleep(2000);
+    }
+    const wallNs = (Date.now() - t0) * 1e6;
+    const cpu1 = cpuOf(pid);
+    const busy1 = machineBusyNs();
+    child.send({ type: 'stop' });
+    const fin = await final;
+    for (const c of clients) c.ws.terminate();
+
+    const cpuShare = (cpu1.processNs - cpu0.processNs) / wallNs;
+    const mainShare = (cpu1.mainRunNs - cpu0.mainRunNs) / wallNs;
+    const othersShare = (busy1 - busy0 - (cpu1.processNs - cpu0.processNs)) / wallNs;
+    const fit = linearFit(rss.map((r) => r.tMin), rss.map((r) => r.mb));
+    const late = rss.slice(rss.length >> 1);
+    const lateFit = linearFit(late.map((r) => r.tMin), late.map((r) => r.mb));
+    // RSS = the main V8 heap's reserved size (which V8 grows and shrinks with its young
+    // generation) + everything else. A leak shows as growth of the live heap or of the rest.
+    const windows = reports.filter((r) => typeof (r as { heapTotalMb?: number }).heapTotalMb === 'number') as (Report & { heapTotalMb: number; at: number })[];
+    const wMin = windows.map((r) => (r.at - t0) / 60_000);
+    const liveFit = linearFit(wMin, windows.map((r) => r.heapUsedMb));
+    const restFit = linearFit(wMin, windows.map((r) => r.rssMb - r.heapTotalMb));
+    const mainWaitShare = (cpu1.mainWaitNs - cpu0.mainWaitNs) / wallNs;
+    const noTrend = (f: { slope: number; ci95: number }) => f.slope <= GOALS.rssSlopeMbPerMin || f.slope - f.ci95 <= GOALS.rssSlopeMbPerMin;
+    const expected = Math.floor(cfg.durationS / cfg.intervalS);
+    const lags = clients.flatMap((c) => c.lags);
+    const received = clients.map((c) => c.messages);
+    const eld = fin.run as { p50: number; p99: number; p999: number; max: number };
+
+    console.log('\nServer, per report window\n');
+    console.log(table(['t (s)', 'ELD p50 ms', 'ELD p99 ms', 'ELD max ms', 'heap used/total MB', 'RSS MB', 'round p50 ms', 'flush p50 ms', 'flush max ms', 'publish p50 ms', 'publish max ms', 'msgs'],
+      [...reports, fin].map((r) => {
+        const x = r as Report & { heapTotalMb: number; roundMs: { p50: number }; flushMs: { p50: number; max: number }; publishMs: { p50: number; max: number }; messages: number };
+        return [fmt((Number(x.at) - t0) / 1000), fmt(x.eld.p50, 1), fmt(x.eld.p99, 1), fmt(x.eld.max, 1), `${fmt(x.heapUsedMb)}/${fmt(x.heapTotalMb)}`, fmt(x.rssMb, 1),
+          fmt(x.roundMs.p50, 1), fmt(x.flushMs.p50, 1), fmt(x.flushMs.max, 1), fmt(x.publishMs.p50, 1), fmt(x.publishMs.max, 1), fmt(x.messages)];
+      }), [true, true, true, true, true, true, true, true, true, true, true, true]));
+    if (clients.length) {
+      console.log(`\nClients: ${clients.length}; stats messages each ${fmt(Math.min(...received))}–${fmt(Math.max(...received))} of ~${expected} sampled; `
+        + `${fmt(clients.reduce((s, c) => s + c.bytes, 0) / 2 ** 20 / cfg.durationS, 1)} MB/s in total; delivery lag p50 ${fmt(quantile(lags, 0.5))} ms, p99 ${fmt(quantile(lags, 0.99))} ms, max ${fmt(Math.max(...lags))} ms; `
+        + `client 0 parsed ${clients[0]!.fullChecks.messages}, each with ≥ ${clients[0]!.fullChecks.vmsMin} VMs; closed: ${clients.filter((c) => c.closed).length}`);
+    }
+    console.log(`RSS: ${fmt(rss[0]!.mb, 1)} MB → ${fmt(rss.at(-1)!.mb, 1)} MB, slope ${fmt(fit.slope, 3)} ± ${fmt(fit.ci95, 3)} MB/min (95 %), second half ${fmt(lateFit.slope, 3)} ± ${fmt(lateFit.ci95, 3)} MB/min; DB rows ${fmt(Number(fin.dbRows))}`);
+
+    const flat = noTrend(fit);
+    const verdicts: Verdict[] = [
+      { goal: `server CPU ≤ ${GOALS.cpuShare * 100}% of one core`, measured: `${fmt(cpuShare * 100, 1)}% (main thread ${fmt(mainShare * 100, 1)}%)`, pass: cpuShare <= GOALS.cpuShare,
+        note: `all threads of pid ${pid} over ${cfg.durationS} s; other processes used ${fmt(othersShare * 100)}% of one core meanwhile (the clients are one of them)` },
+      { goal: 'RSS flat (no growth trend)', measured: `slope ${fmt(fit.slope, 3)} ± ${fmt(fit.ci95, 3)} MB/min`, pass: flat,
+        note: `least squares over ${rss.length} VmRSS samples after ${cfg.warmupS} s warm-up; flat = slope ≤ ${GOALS.rssSlopeMbPerMin} MB/min, or within its 95 % interval; second half ${fmt(lateFit.slope, 3)} ± ${fmt(lateFit.ci95, 3)} MB/min` },
+      { goal: 'no memory growth behind RSS (diagnosis of the line above)', measured: `live heap ${fmt(liveFit.slope, 2)} ± ${fmt(liveFit.ci95, 2)} MB/min, RSS − heap total ${fmt(restFit.slope, 2)} ± ${fmt(restFit.ci95, 2)} MB/min`,
+        pass: noTrend(liveFit) && noTrend(restFit),
+        note: `from the server's ${windows.length} report windows: heap used (live JS data, sampled anywhere in the GC cycle) and what RSS holds beyond the main heap's reserved size (workers' heaps, SQLite, buffers, code); heap total itself moved ${fmt(Math.min(...windows.map((w) => w.heapTotalMb)))}–${fmt(Math.max(...windows.map((w) => w.heapTotalMb)))} MB` },
+      { goal: `event-loop delay p99 ≤ ${GOALS.eldP99Ms} ms`, measured: `p99 ${fmt(eld.p99, 1)} ms (p50 ${fmt(eld.p50, 1)}, p99.9 ${fmt(eld.p999, 1)}, max ${fmt(eld.max, 1)})`, pass: eld.p99 <= GOALS.eldP99Ms,
+        note: `monitorEventLoopDelay in the server, 10 ms resolution (a sample is the whole interval between ticks: an idle loop reads 10 ms), the whole measured window; the main thread was runnable but waiting for a CPU ${fmt(mainWaitShare * 100, 1)}% of the time` },
+    ];
+    if (!ready.events) verdicts.push({ goal: 'fan-out to WebSocket clients', measured: 'not measured', pass: false, note: 'the server has no events plugin: sampler, history and publish only' });
+    const machine = printVerdicts(verdicts, run);
+    mkdirSync(join(repo, 'scripts/bench/.out'), { recursive: true });
+    writeFileSync(outFile, JSON.stringify({
+      config: cfg, ready: { ...ready, tokens: undefined }, machine, verdicts, cpu: { cpuShare, mainShare, othersShare },
+      rss, rssFit: fit, rssLateFit: lateFit, eld, reports, final: fin,
+      clients: { received, bytes: clients.map((c) => c.bytes), lag: { p50: quantile(lags, 0.5), p99: quantile(lags, 0.99), max: Math.max(...lags) }, closed: clients.filter((c) => c.closed).map((c) => c.closed) },
+    }, null, 1));
+    console.log(`raw results: ${relative(process.cwd(), outFile)}`);
+  } finally {
+    stop();
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof BenchError ? `bench: ${e.message}` : e);
+  process.exit(1);
+});
