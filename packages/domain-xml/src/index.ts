@@ -109,3 +109,8 @@ export {
 export { cloneDomainXml, type CloneOptions } from './domain-clone.ts';
 export { pendingChanges, type PendingChange, type PendingField } from './domain-pending.ts';
 export { buildOverlayVolumeXml, type OverlayVolumeSpec } from './volume-overlay.ts';
+export {
+  SNAPSHOT_CONSISTENCY, SNAPSHOT_LABEL_NS, domainSnapshotFacts, parseSnapshot, snapshotFiles, snapshotLocation,
+  type DomainSnapshotFacts, type SnapshotConsistencyLabel, type SnapshotDiskXml, type SnapshotXml,
+} from './snapshot.ts';
+export { buildSnapshotXml, editSnapshotXml, type SnapshotDiskSpec, type SnapshotEdit, type SnapshotSpec } from './snapshot-build.ts';
