@@ -1,0 +1,99 @@
+// What each server event does to the query cache: one table, keyed by the contract's event
+// types. An entry patches cached data in place (cheap, and instant on screen) and/or names
+// the queries to refetch. Adding an event type to the contract makes this table fail to
+// typecheck until the type has an entry. Patches tolerate an empty cache: an event for
+// something never fetched changes nothing.
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import { FINISHED_TASK_STATES, type EventMessage, type Host, type Task, type VmDetail, type VmSummary } from '@ferry/contract';
+import { hostKeys } from '../features/hosts/api/host-keys.ts';
+import { networkKeys } from '../features/networks/api/network-keys.ts';
+import { storageKeys } from '../features/storage/api/storage-keys.ts';
+import { RECENT_TASKS } from '../features/tasks/api/get-tasks.ts';
+import { taskKeys } from '../features/tasks/api/task-keys.ts';
+import { vmKeys } from '../features/vms/api/vm-keys.ts';
+
+type EventOf<T extends EventMessage['type']> = Extract<EventMessage, { type: T }>;
+
+export interface EventEffect<E> {
+  /** Edits cached data directly. */
+  patch?: (qc: QueryClient, e: E) => void;
+  /** Queries to mark stale (active ones refetch). */
+  invalidate?: (e: E) => QueryKey[];
+}
+
+export type EventEffects = { [T in EventMessage['type']]: EventEffect<EventOf<T>> };
+
+/** vm.event kinds after which a VM's detail (devices, snapshots) is out of date. */
+const DETAIL_CHANGING_KINDS = new Set(['deviceAdded', 'deviceRemoved', 'balloonChange', 'snapshot', 'agentLifecycle']);
+
+export const EVENT_EFFECTS: EventEffects = {
+  'vm.state': {
+    patch: (qc, e) => {
+      qc.setQueryData<VmDetail>(vmKeys.detail(e.vmId), (vm) => vm && { ...vm, state: e.state, reason: e.reason });
+      let found = false;
+      qc.setQueryData<VmSummary[]>(vmKeys.list(), (vms) => vms?.map((vm) => {
+        if (vm.id !== e.vmId) return vm;
+        found = true;
+        return { ...vm, state: e.state, reason: e.reason, uptimeS: e.state === 'running' ? vm.uptimeS ?? 0 : null };
+      }));
+      // A VM the list does not know yet (created elsewhere): fetch the list again.
+      if (!found && qc.getQueryData(vmKeys.list())) void qc.invalidateQueries({ queryKey: vmKeys.list() });
+    },
+    invalidate: (e) => [vmKeys.detail(e.vmId)],
+  },
+  'vm.config': {
+    patch: (qc, e) => {
+      if (e.change !== 'undefined') return;
+      qc.setQueryData<VmSummary[]>(vmKeys.list(), (vms) => vms?.filter((vm) => vm.id !== e.vmId));
+    },
+    invalidate: (e) => (e.change === 'undefined' ? [vmKeys.detail(e.vmId)] : [vmKeys.list(), vmKeys.detail(e.vmId)]),
+  },
+  'vm.event': {
+    invalidate: (e) => (DETAIL_CHANGING_KINDS.has(e.kind) ? [vmKeys.detail(e.vmId)] : []),
+  },
+  'host.state': {
+    patch: (qc, e) => {
+      qc.setQueryData<Host[]>(hostKeys.list(), (hosts) => hosts?.map((h) => (h.id === e.hostId
+        ? { ...h, state: e.state, lastError: e.lastError, stateSince: e.at } : h)));
+    },
+    // Back from a disconnect: whatever the host holds may have changed meanwhile.
+    invalidate: (e) => (e.state === 'connected'
+      ? [hostKeys.list(), vmKeys.all, storageKeys.pools(e.hostId), networkKeys.list(e.hostId)] : []),
+  },
+  task: {
+    patch: (qc, e) => {
+      qc.setQueryData<Task[]>(taskKeys.recent(), (tasks) => {
+        if (!tasks) return tasks;
+        const i = tasks.findIndex((t) => t.id === e.task.id);
+        if (i >= 0) return tasks.map((t, j) => (j === i ? e.task : t));
+        return [e.task, ...tasks].slice(0, RECENT_TASKS);
+      });
+    },
+    invalidate: (e) => {
+      const { task } = e;
+      if (!FINISHED_TASK_STATES.includes(task.state)) return [];
+      const keys: QueryKey[] = [taskKeys.log(task.id)];
+      if (task.target.kind === 'vm') keys.push(vmKeys.detail(task.target.id));
+      if (task.target.kind === 'pool' && task.hostId) keys.push(storageKeys.all);
+      if (task.target.kind === 'network' && task.hostId) keys.push(networkKeys.all);
+      return keys;
+    },
+  },
+};
+
+/** Applies one event to the cache through the table. */
+export function applyEvent(qc: QueryClient, e: EventMessage, effects: EventEffects = EVENT_EFFECTS): void {
+  const effect = effects[e.type] as EventEffect<EventMessage> | undefined;
+  if (!effect) return; // a type newer than this build of the dashboard
+  effect.patch?.(qc, e);
+  // A fetch already under way may have been answered before the event: start a new one.
+  for (const queryKey of effect.invalidate?.(e) ?? []) void qc.invalidateQueries({ queryKey });
+}
+
+/**
+ * After a resync: everything fetched before `since` may be stale, and so may a fetch still
+ * under way (its answer may predate the stream), which starts again.
+ */
+export function resyncCache(qc: QueryClient, since: number): void {
+  void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'auth' && (q.state.dataUpdatedAt < since || q.state.fetchStatus === 'fetching') });
+}

@@ -1,0 +1,10 @@
+import type { ReactNode } from 'react';
+
+export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="empty-state" data-testid="empty-state">
+      <h3>{title}</h3>
+      {children}
+    </div>
+  );
+}

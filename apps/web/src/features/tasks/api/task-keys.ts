@@ -1,0 +1,5 @@
+export const taskKeys = {
+  all: ['tasks'] as const,
+  recent: () => ['tasks', 'recent'] as const,
+  log: (taskId: string) => ['tasks', 'log', taskId] as const,
+};

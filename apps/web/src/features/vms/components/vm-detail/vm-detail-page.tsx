@@ -1,0 +1,59 @@
+// One VM: its name, state and power actions above tabs (Summary, Hardware; more to come).
+import { useState } from 'react';
+import { ErrorMessage } from '../../../../components/error-message.tsx';
+import { VmStateBadge } from '../../../../components/state-icon.tsx';
+import { Tabs } from '../../../../components/tabs.tsx';
+import { isApiError } from '../../../../lib/api-error.ts';
+import { useHosts } from '../../../hosts/api/get-hosts.ts';
+import { useVm } from '../../api/get-vm.ts';
+import { DeleteVmDialog } from './delete-vm-dialog.tsx';
+import { PowerButtons } from './power-buttons.tsx';
+import { VmHardwareTab } from './vm-hardware-tab.tsx';
+import { VmSummaryTab } from './vm-summary-tab.tsx';
+
+export const VM_TABS = ['summary', 'hardware'] as const;
+export type VmTab = (typeof VM_TABS)[number];
+
+export function VmDetailPage({ vmId, tab }: { vmId: string; tab: VmTab }) {
+  const vm = useVm(vmId);
+  const hosts = useHosts();
+  const [deleting, setDeleting] = useState(false);
+
+  if (vm.isPending) return <section className="page" aria-busy="true"><p className="muted">Loading VM…</p></section>;
+  if (vm.isError) {
+    return (
+      <section className="page">
+        <h1>VM</h1>
+        {isApiError(vm.error) && vm.error.code === 'NOT_FOUND'
+          ? <p data-testid="vm-gone">This VM does not exist (any more).</p>
+          : <ErrorMessage error={vm.error} title="Could not load the VM" />}
+      </section>
+    );
+  }
+  const v = vm.data;
+  const host = hosts.data?.find((h) => h.id === v.hostId);
+  return (
+    <section className="page" aria-labelledby="vm-title" data-testid="vm-detail" data-vm-id={v.id}>
+      <header className="page-header">
+        <h1 id="vm-title">{v.name}</h1>
+        {v.template ? <span className="chip">template</span> : <VmStateBadge state={v.state} />}
+        <span className="spacer" />
+        <PowerButtons vm={v} />
+        <button type="button" id="vm-delete" data-testid="vm-delete" className="danger-outline"
+          disabled={v.state !== 'shutoff' && v.state !== 'crashed'} title={v.state === 'shutoff' ? undefined : 'Stop the VM first'}
+          onClick={() => setDeleting(true)}>
+          Delete
+        </button>
+      </header>
+      <Tabs label="VM views" active={tab} tabs={[
+        { id: 'summary', label: 'Summary', to: `/vms/${v.id}` },
+        { id: 'hardware', label: 'Hardware', to: `/vms/${v.id}/hardware` },
+      ]} />
+      <div role="tabpanel" aria-labelledby={`tab-${tab}`} className="tab-panel">
+        {tab === 'summary' && <VmSummaryTab vm={v} host={host} />}
+        {tab === 'hardware' && <VmHardwareTab vm={v} />}
+      </div>
+      {deleting && <DeleteVmDialog vm={v} onClose={() => setDeleting(false)} />}
+    </section>
+  );
+}
