@@ -31,10 +31,34 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: everywhere.map((d) => `${d}/*.test.ts`),
-          exclude: [...exclude, '**/*.int.test.ts'],
+          exclude: [...exclude, '**/*.int.test.ts', 'apps/web/**'],
           testTimeout: 30_000,
         },
       },
+      {
+        // The web dashboard's component and hook tests, in a simulated DOM (happy-dom runs on Node 20).
+        oxc: { jsx: { runtime: 'automatic' } },
+        test: {
+          name: 'web',
+          include: ['apps/web/src/**/*.test.{ts,tsx}'],
+          exclude,
+          environment: 'happy-dom',
+          setupFiles: ['apps/web/src/testing/setup.ts'],
+          testTimeout: 30_000,
+        },
+      },
+      // The browser end-to-end suite (apps/web/e2e): Chromium against a real Ferry and libvirtd.
+      // Only with FERRY_E2E=1 — scripts/run-tests.mjs runs it as its own suite, after the rest.
+      ...(process.env.FERRY_E2E === '1' ? [{
+        test: {
+          name: 'e2e',
+          include: ['apps/web/e2e/**/*.e2e.ts'],
+          exclude,
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+        },
+      }] : []),
       {
         test: {
           name: 'integration',

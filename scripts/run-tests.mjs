@@ -6,6 +6,8 @@
 //   lint       pnpm exec eslint .                            (1 test: pass/fail)
 //   vitest     pnpm exec vitest run --reporter=default --reporter=json --outputFile=<tmp>
 //              (counts from vitest's JSON report)
+//   e2e        FERRY_E2E=1 pnpm exec vitest run --project e2e … (the browser suite in apps/web/e2e:
+//              Chromium against a real Ferry and libvirtd; counted the same way)
 // streaming each one's output live to stdout, then prints a summary table and, as the very last
 // line, "N passed, N failed" (", N skipped" when N > 0) over all suites. Exits 1 if anything
 // failed, else 0.
@@ -21,7 +23,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PNPM_VERSION = '12.4.2';
-const SUITES = ['typecheck', 'lint', 'vitest'];
+const SUITES = ['typecheck', 'lint', 'vitest', 'e2e'];
 const ESLINT_CONFIGS = [
   'eslint.config.js',
   'eslint.config.mjs',
@@ -97,11 +99,11 @@ function say(line) {
 }
 
 // Run a command with its stdout and stderr both going to our stdout, live.
-function run(cmd, args, cwd) {
+function run(cmd, args, cwd, env = process.env) {
   return new Promise((resolve) => {
     let child;
     try {
-      child = spawn(cmd, args, { cwd, stdio: ['inherit', 'inherit', 1] });
+      child = spawn(cmd, args, { cwd, env, stdio: ['inherit', 'inherit', 1] });
     } catch (err) {
       say(`[ferry test] could not start ${cmd}: ${err.message}`);
       resolve({ code: 127 });
@@ -176,11 +178,11 @@ async function main() {
   const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ferry-tests-'));
   const results = [];
 
-  const exec = async (name, args) => {
-    const shown = [...pnpm, ...args].join(' ');
+  const exec = async (name, args, env) => {
+    const shown = [...(env ? Object.entries(env).map(([k, v]) => `${k}=${v}`) : []), ...pnpm, ...args].join(' ');
     say(`\n[ferry test] ===== ${name}: ${shown} =====`);
     const t0 = performance.now();
-    const exit = await run(pnpmCmd, [...pnpmPre, ...args], opts.cwd);
+    const exit = await run(pnpmCmd, [...pnpmPre, ...args], opts.cwd, env ? { ...process.env, ...env } : process.env);
     return { exit, seconds: (performance.now() - t0) / 1000 };
   };
 
@@ -210,6 +212,14 @@ async function main() {
           'exec', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${reportFile}`,
           ...opts.vitestArgs,
         ]);
+        results.push({ suite, ...vitestCounts(reportFile, exit, opts.cwd), seconds });
+      } else if (suite === 'e2e') {
+        // vitest.config.ts defines the e2e project only with FERRY_E2E=1, so `vitest run` above
+        // never starts a browser.
+        const reportFile = path.join(tmpDir, 'e2e.json');
+        const { exit, seconds } = await exec(suite, [
+          'exec', 'vitest', 'run', '--project', 'e2e', '--reporter=default', '--reporter=json', `--outputFile=${reportFile}`,
+        ], { FERRY_E2E: '1' });
         results.push({ suite, ...vitestCounts(reportFile, exit, opts.cwd), seconds });
       }
     }

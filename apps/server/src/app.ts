@@ -2,11 +2,14 @@
 // tests call buildApp() and then app.inject().
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Db } from './db/database.ts';
 import type { DestinationStream } from 'pino';
-import { AccessLogController, loggerOptions } from './lib/logger.ts';
+import { loggerOptions } from './lib/logger.ts';
+import { AccessLogController } from './lib/access-log.ts';
+import { requestLoggerFactory } from './lib/request-logger.ts';
+import { responseSerializerCompiler } from './lib/serializer.ts';
 import errors, { frameworkErrorHandler } from './plugins/errors.ts';
 import auth from './plugins/auth.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
@@ -26,6 +29,11 @@ import { tasksRoutes } from './modules/tasks/tasks.routes.ts';
 import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { storageRoutes } from './modules/storage/storage.routes.ts';
 import { networksRoutes } from './modules/networks/networks.routes.ts';
+import { snapshotsRoutes } from './modules/snapshots/snapshots.routes.ts';
+import events, { type EventsPluginOptions } from './plugins/events.ts';
+import metrics from './plugins/metrics.ts';
+import { metricsRoutes } from './modules/metrics/metrics.routes.ts';
+import web, { type WebPluginOptions } from './plugins/web.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -45,6 +53,10 @@ export interface BuildOptions {
   logDestination?: DestinationStream;
   /** The clock for session, token and throttle expiry (tests inject one). */
   now?: () => number;
+  /** Event stream tuning (tests shrink the window, the heartbeat and the queues). */
+  events?: EventsPluginOptions;
+  /** Where the built web dashboard is (tests point it at their own folder). */
+  web?: WebPluginOptions;
 }
 
 export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
@@ -54,6 +66,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: opts.logger === false ? false : loggerOptions({ level: config.logLevel, destination: opts.logDestination }),
     logController: new AccessLogController(), // one masked access line per request
+    ...(opts.logger === false ? {} : { childLoggerFactory: requestLoggerFactory }), // request.log made on first use
     genReqId: () => randomUUID(),
     requestIdHeader: false, // never trust a client-chosen request id
     bodyLimit: config.limits.bodyBytes,
@@ -63,7 +76,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
     ...(opts.https ? { https: { ...serverOptions, key: opts.https.key, cert: opts.https.cert } } : { http: serverOptions }),
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
   app.decorate('config', config);
   app.decorate('db', opts.db);
   // JSON only (uploads add their own parser for application/octet-stream): text/plain → 415.
@@ -76,6 +89,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(audit);
   await app.register(tasks);
   await app.register(hosts);
+  await app.register(events, opts.events ?? {});
+  await app.register(metrics);
   await app.register(healthRoutes);
   await app.register(authRoutes);
   await app.register(usersRoutes);
@@ -88,5 +103,8 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(auditRoutes);
   await app.register(storageRoutes, { maxUploadBytes: config.limits.uploadBytes });
   await app.register(networksRoutes);
+  await app.register(snapshotsRoutes);
+  await app.register(metricsRoutes);
+  await app.register(web, opts.web ?? {}); // last: its `/*` must not shadow any other route
   return app;
 }

@@ -17,3 +17,5 @@ export * from './storage.ts';
 export * from './networks.ts';
 export { routes, type RouteName } from './routes.ts';
 export * from './events.ts';
+export * from './metrics.ts';
+export * from './snapshots.ts';

@@ -11,6 +11,8 @@ import { taskRoutes } from './tasks.ts';
 import { auditRoutes } from './audit.ts';
 import { storageRoutes } from './storage.ts';
 import { networkRoutes } from './networks.ts';
+import { metricsRoutes } from './metrics.ts';
+import { snapshotRoutes } from './snapshots.ts';
 
 export const routes = {
   ...healthRoutes,
@@ -25,6 +27,8 @@ export const routes = {
   ...auditRoutes,
   ...storageRoutes,
   ...networkRoutes,
+  ...metricsRoutes,
+  ...snapshotRoutes,
 };
 
 export type RouteName = keyof typeof routes;
