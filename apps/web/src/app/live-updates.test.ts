@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { QueryClient } from '@tanstack/react-query';
+import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import type { EventMessage, Host, Task, VmSummary } from '@ferry/contract';
 import { hostKeys } from '../features/hosts/api/host-keys.ts';
 import { taskKeys } from '../features/tasks/api/task-keys.ts';
@@ -62,6 +62,32 @@ describe('the event → cache table', () => {
     applyEvent(qc, { type: 'task', seq: 5, task: { ...t, state: 'running', progress: { percent: 40 } }, at });
     const tasks = qc.getQueryData<Task[]>(taskKeys.recent())!;
     expect(tasks.map((x) => [x.id, x.state])).toEqual([[t.id, 'running'], [old.id, 'succeeded']]);
+  });
+
+  it('a task list fetched before the task finished cannot undo the finish that the stream reported', async () => {
+    const qc = new QueryClient();
+    const running = task({ state: 'running' });
+    const done = { ...running, state: 'succeeded' as const };
+    let server: Task[] = [running];
+    let releaseFirst!: () => void;
+    let calls = 0;
+    const observer = new QueryObserver(qc, {
+      queryKey: taskKeys.recent(),
+      queryFn: async ({ signal }) => {
+        const answer = server; // read now, delivered later: the race under load
+        if (++calls === 1) await new Promise<void>((r) => { releaseFirst = r; signal.addEventListener('abort', () => r()); });
+        return answer;
+      },
+    });
+    const unsubscribe = observer.subscribe(() => undefined);
+    await vi.waitFor(() => expect(calls).toBe(1));
+    server = [done];
+    qc.setQueryData(taskKeys.recent(), [running]);
+    applyEvent(qc, { type: 'task', seq: 10, task: done, at });
+    releaseFirst();
+    await vi.waitFor(() => expect(qc.isFetching()).toBe(0));
+    expect(qc.getQueryData<Task[]>(taskKeys.recent())!.map((t) => t.state)).toEqual(['succeeded']);
+    unsubscribe();
   });
 
   it('a finished VM task refreshes that VM; host.state patches the host and, once reconnected, resyncs its objects', () => {

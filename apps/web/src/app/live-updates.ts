@@ -36,8 +36,10 @@ export const EVENT_EFFECTS: EventEffects = {
         found = true;
         return { ...vm, state: e.state, reason: e.reason, uptimeS: e.state === 'running' ? vm.uptimeS ?? 0 : null };
       }));
-      // A VM the list does not know yet (created elsewhere): fetch the list again.
-      if (!found && qc.getQueryData(vmKeys.list())) void qc.invalidateQueries({ queryKey: vmKeys.list() });
+      // A VM the list does not know yet (created elsewhere): fetch the list again. So too when
+      // a list fetch is under way: its answer may predate this event and would undo the patch.
+      const listFetching = qc.isFetching({ queryKey: vmKeys.list() }) > 0;
+      if ((!found && qc.getQueryData(vmKeys.list())) || listFetching) void qc.invalidateQueries({ queryKey: vmKeys.list() });
     },
     invalidate: (e) => [vmKeys.detail(e.vmId)],
   },
@@ -72,7 +74,9 @@ export const EVENT_EFFECTS: EventEffects = {
     invalidate: (e) => {
       const { task } = e;
       if (!FINISHED_TASK_STATES.includes(task.state)) return [];
-      const keys: QueryKey[] = [taskKeys.log(task.id)];
+      // The list too: a GET /tasks answered before the task finished may land after this
+      // event and put it back to running for good; refetching cancels that answer.
+      const keys: QueryKey[] = [taskKeys.recent(), taskKeys.log(task.id)];
       if (task.target.kind === 'vm') keys.push(vmKeys.detail(task.target.id));
       if (task.target.kind === 'pool' && task.hostId) keys.push(storageKeys.all);
       if (task.target.kind === 'network' && task.hostId) keys.push(networkKeys.all);
