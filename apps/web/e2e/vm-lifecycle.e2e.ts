@@ -45,7 +45,10 @@ describe.skipIf(missing !== null)('the dashboard, end to end', () => {
   afterEach(async (ctx) => {
     if (ctx.task.result?.state !== 'fail' || !page) return;
     const file = await screenshot(page, `failed-${ctx.task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}`).catch(() => '');
-    console.log(`[e2e] failed at ${page.url()}; screenshot ${file}\n[e2e] server output:\n${ferry.output().slice(-3000)}`);
+    // The server's own view of the tasks, through the page's session: tells a task that never
+    // ended from a dashboard that never heard it end.
+    const tasks = await page.evaluate(async () => (await fetch('/api/v1/tasks')).text()).catch((e: unknown) => String(e));
+    console.log(`[e2e] failed at ${page.url()}; screenshot ${file}\n[e2e] server tasks: ${tasks.slice(0, 3000)}\n[e2e] server output:\n${ferry.output().slice(-3000)}`);
   });
 
   const vmBadge = () => page.locator('[data-testid=vm-detail] [data-testid=vm-state]').first();
