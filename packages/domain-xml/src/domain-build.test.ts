@@ -131,6 +131,7 @@ describe('buildDomainXml', () => {
     expect(children(devices, 'controller').map((c) => c.attrs)).toEqual([{ type: 'scsi', index: '0', model: 'virtio-scsi' }]);
     expect(children(devices, 'input').map((c) => c.attrs)).toEqual([{ type: 'tablet', bus: 'usb' }]);
     expect(attr(path(devices, 'video', 'model'), 'type')).toBe('vga');
+    expect(attr(path(devices, 'memballoon', 'stats'), 'period')).toBe('10'); // guest memory use for the stats sampler
   });
 
   it('writes a custom CPU model and the topology', () => {

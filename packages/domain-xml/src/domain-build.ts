@@ -124,7 +124,9 @@ export function buildDomainElement(spec: NewDomainSpec): XmlElement {
       element('listen', { type: 'address', address: '127.0.0.1' }),
     ),
     element('video', {}, element('model', { type: 'vga' })),
-    element('memballoon', { model: 'virtio' }),
+    // A stats period makes the balloon driver report the guest's own memory use (MemAvailable
+    // and friends) to the stats sampler; without it, used memory inside the guest is unknown.
+    element('memballoon', { model: 'virtio' }, element('stats', { period: 10 })),
   );
 
   const domain = element(
