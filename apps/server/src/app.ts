@@ -30,6 +30,7 @@ import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { storageRoutes } from './modules/storage/storage.routes.ts';
 import { networksRoutes } from './modules/networks/networks.routes.ts';
 import { snapshotsRoutes } from './modules/snapshots/snapshots.routes.ts';
+import upgrades from './plugins/upgrades.ts';
 import events, { type EventsPluginOptions } from './plugins/events.ts';
 import metrics from './plugins/metrics.ts';
 import { metricsRoutes } from './modules/metrics/metrics.routes.ts';
@@ -89,6 +90,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(audit);
   await app.register(tasks);
   await app.register(hosts);
+  await app.register(upgrades);
   await app.register(events, opts.events ?? {});
   await app.register(metrics);
   await app.register(healthRoutes);

@@ -21,7 +21,7 @@ import type { FastifyInstance } from 'fastify';
 import { EventBus } from '../modules/events/event-bus.ts';
 import { ClientHub } from '../modules/events/client-hub.ts';
 import { DomainEventTap, startHostSource } from '../modules/events/host-source.ts';
-import { createUpgradeHandler } from '../modules/events/upgrade.ts';
+import { EVENTS_PATH, createUpgradeHandler } from '../modules/events/upgrade.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -74,15 +74,14 @@ export default fp(async function events(app: FastifyInstance, opts: EventsPlugin
     maxPayloadBytes: opts.maxPayloadBytes ?? 64 << 10,
     maxSocketsPerUser: opts.maxSocketsPerUser ?? 32,
   });
-  app.server.on('upgrade', onUpgrade);
+  app.upgrades.add((p) => p === EVENTS_PATH, onUpgrade);
 
   // preClose: before the server waits for its connections, which upgraded sockets no longer
   // count as; and before the hosts plugin's onClose stops the connections feeding the bus.
   app.addHook('preClose', async () => {
-    app.server.off('upgrade', onUpgrade);
     stopHosts();
     stopTasks();
     stopUsers();
     hub.closeAll();
   });
-}, { name: 'events', dependencies: ['auth', 'hosts', 'tasks'] });
+}, { name: 'events', dependencies: ['auth', 'hosts', 'tasks', 'upgrades'] });

@@ -1,4 +1,4 @@
-// The HTTP upgrade of GET /api/v1/events, handled on the Node server's `upgrade` event (Fastify
+// The HTTP upgrade of GET /api/v1/events, routed here by plugins/upgrades.ts (Fastify
 // routes no upgrades). Every refusal is an ordinary HTTP response in Ferry's error shape,
 // written before any 101 (API.md), in this order:
 //   403 a browser's Origin that is not Ferry's own (same scheme, host and port as the request)
@@ -9,13 +9,13 @@
 // Everything is decided synchronously, so the handshake holds nothing while it waits; slow
 // request headers are bounded by the HTTP server's own headersTimeout (and a TLS handshake by
 // the TLS server's handshakeTimeout), as for any request.
-import { randomUUID } from 'node:crypto';
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import { WebSocketServer } from 'ws';
 import { API_PREFIX, type ErrorCode } from '@ferry/contract';
+import { isOwnOrigin, refuseUpgrade } from '../../lib/ws-upgrade.ts';
 import { authenticateUpgrade } from './credentials.ts';
 import type { ClientHub } from './client-hub.ts';
 
@@ -24,17 +24,6 @@ export const EVENTS_PATH = `${API_PREFIX}/events`;
 export interface UpgradeOptions {
   maxPayloadBytes: number;
   maxSocketsPerUser: number;
-}
-
-/** Whether `origin` is the origin the request was sent to. */
-export function isOwnOrigin(origin: string, host: string | undefined, secure: boolean): boolean {
-  if (!host) return false;
-  try {
-    // URL drops default ports and lowercases the host on both sides.
-    return new URL(origin).origin === new URL(`${secure ? 'https' : 'http'}://${host}`).origin;
-  } catch {
-    return false; // 'null' (sandboxed frames, file:), or garbage
-  }
 }
 
 /** `?since=<seq>`: null when absent; undefined when malformed. */
@@ -46,29 +35,15 @@ function parseSince(url: URL): number | null | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
-function refuse(socket: Duplex, status: number, code: ErrorCode, message: string): void {
-  const body = JSON.stringify({ error: { code, message, requestId: randomUUID() } });
-  const retry = status === 429 ? 'Retry-After: 10\r\n' : '';
-  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n`
-    + `Cache-Control: no-store\r\n${retry}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`, () => socket.destroy());
-}
-
 export function createUpgradeHandler(app: FastifyInstance, hub: ClientHub, opts: UpgradeOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayloadBytes, perMessageDeflate: false, clientTracking: false });
   const log = app.log.child({ module: 'events' });
 
-  return function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    // Node hands over the socket with no error listener; a reset now must not crash the process.
-    socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname !== EVENTS_PATH) {
-      // Another upgrade handler (if any) owns other paths; alone, answer rather than leave the socket hanging.
-      if (app.server.listenerCount('upgrade') === 1) refuse(socket, 404, 'NOT_FOUND', `no WebSocket at ${url.pathname}`);
-      return;
-    }
+  // Routed here by the upgrades plugin for EVENTS_PATH only.
+  return function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, url: URL): void {
     const deny = (status: number, code: ErrorCode, message: string) => {
       log.info({ status, code, remoteAddress: req.socket.remoteAddress }, `event socket refused: ${message}`);
-      refuse(socket, status, code, message);
+      refuseUpgrade(socket, code, message, status);
     };
     const origin = req.headers.origin;
     if (origin !== undefined && !isOwnOrigin(origin, req.headers.host, Boolean((req.socket as TLSSocket).encrypted))) {
