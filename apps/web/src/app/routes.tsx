@@ -24,6 +24,8 @@ export function AppRoutes() {
   if (path === '/vms') return <VmListPage />;
   if ((m = matchPath('/vms/:vmId', path))) return <VmDetailPage key={m.vmId} vmId={m.vmId!} tab="summary" />;
   if ((m = matchPath('/vms/:vmId/hardware', path))) return <VmDetailPage key={m.vmId} vmId={m.vmId!} tab="hardware" />;
+  if ((m = matchPath('/vms/:vmId/console', path))) return <VmDetailPage key={m.vmId} vmId={m.vmId!} tab="console" />;
+  if ((m = matchPath('/vms/:vmId/console/serial', path))) return <VmDetailPage key={m.vmId} vmId={m.vmId!} tab="console" consoleKind="serial" />;
   if ((m = matchPath('/hosts/:hostId', path))) return <HostPage hostId={m.hostId!} />;
   if ((m = matchPath('/storage/:hostId/:pool', path))) return <PoolPage hostId={m.hostId!} pool={m.pool!} />;
   if ((m = matchPath('/networks/:hostId/:name', path))) return <NetworkPage hostId={m.hostId!} name={m.name!} />;

@@ -1,9 +1,11 @@
-// One VM: its name, state and power actions above tabs (Summary, Hardware; more to come).
+// One VM: its name, state and power actions above tabs (Summary, Hardware, Console; more to come).
 import { useState } from 'react';
 import { ErrorMessage } from '../../../../components/error-message.tsx';
 import { VmStateBadge } from '../../../../components/state-icon.tsx';
 import { Tabs } from '../../../../components/tabs.tsx';
 import { isApiError } from '../../../../lib/api-error.ts';
+import type { ConsoleKind } from '../../../console/api/create-console-ticket.ts';
+import { VmConsoleTab } from '../../../console/components/vm-console-tab.tsx';
 import { useHosts } from '../../../hosts/api/get-hosts.ts';
 import { useVm } from '../../api/get-vm.ts';
 import { DeleteVmDialog } from './delete-vm-dialog.tsx';
@@ -11,10 +13,10 @@ import { PowerButtons } from './power-buttons.tsx';
 import { VmHardwareTab } from './vm-hardware-tab.tsx';
 import { VmSummaryTab } from './vm-summary-tab.tsx';
 
-export const VM_TABS = ['summary', 'hardware'] as const;
+export const VM_TABS = ['summary', 'hardware', 'console'] as const;
 export type VmTab = (typeof VM_TABS)[number];
 
-export function VmDetailPage({ vmId, tab }: { vmId: string; tab: VmTab }) {
+export function VmDetailPage({ vmId, tab, consoleKind = 'vnc' }: { vmId: string; tab: VmTab; consoleKind?: ConsoleKind }) {
   const vm = useVm(vmId);
   const hosts = useHosts();
   const [deleting, setDeleting] = useState(false);
@@ -48,10 +50,12 @@ export function VmDetailPage({ vmId, tab }: { vmId: string; tab: VmTab }) {
       <Tabs label="VM views" active={tab} tabs={[
         { id: 'summary', label: 'Summary', to: `/vms/${v.id}` },
         { id: 'hardware', label: 'Hardware', to: `/vms/${v.id}/hardware` },
+        { id: 'console', label: 'Console', to: `/vms/${v.id}/console` },
       ]} />
       <div role="tabpanel" aria-labelledby={`tab-${tab}`} className="tab-panel">
         {tab === 'summary' && <VmSummaryTab vm={v} host={host} />}
         {tab === 'hardware' && <VmHardwareTab vm={v} />}
+        {tab === 'console' && <VmConsoleTab vm={v} kind={consoleKind} />}
       </div>
       {deleting && <DeleteVmDialog vm={v} onClose={() => setDeleting(false)} />}
     </section>

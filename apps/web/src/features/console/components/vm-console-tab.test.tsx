@@ -1,0 +1,38 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, render, screen } from '@testing-library/react';
+import type { VmDetail } from '@ferry/contract';
+import { mockFetch } from '../../../testing/fetch-mock.ts';
+import { consoleStatusText } from './console-status.tsx';
+import { VmConsoleTab } from './vm-console-tab.tsx';
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+const vm = (state: VmDetail['state']) => ({ id: '6f1c1e2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b', name: 'web-1', state }) as VmDetail;
+
+describe('the console tab', () => {
+  it('explains instead of connecting when the VM is not running', () => {
+    const f = mockFetch({});
+    render(<VmConsoleTab vm={vm('shutoff')} kind="vnc" />);
+    expect(screen.getByTestId('console-unavailable').textContent).toContain('shutoff');
+    expect(screen.queryByTestId('vnc-console')).toBeNull();
+    expect(f.calls).toHaveLength(0);
+  });
+
+  it('links the graphical and the serial console, marking the open one', () => {
+    mockFetch({});
+    render(<VmConsoleTab vm={vm('shutoff')} kind="serial" />);
+    expect(document.getElementById('console-kind-serial')!.getAttribute('aria-current')).toBe('page');
+    expect(document.getElementById('console-kind-vnc')!.getAttribute('href')).toBe('/vms/6f1c1e2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b/console');
+  });
+});
+
+describe('the console status', () => {
+  it('says connecting, connected, or disconnected with the reason', () => {
+    expect(consoleStatusText({ state: 'connecting' })).toBe('Connecting…');
+    expect(consoleStatusText({ state: 'connected' })).toBe('Connected');
+    expect(consoleStatusText({ state: 'disconnected', reason: 'the VM stopped' })).toBe('Disconnected: the VM stopped');
+  });
+});
