@@ -17,6 +17,6 @@ declare module '@novnc/novnc' {
     disconnect(): void;
     sendCtrlAltDel(): void;
     sendKey(keysym: number, code: string | null, down?: boolean): void;
-    focus(): void;
+    focus(options?: FocusOptions): void;
   }
 }

@@ -33,7 +33,8 @@ export default function VncConsole({ vmId }: { vmId: string }) {
     r.background = '#000';
     r.addEventListener('connect', () => {
       report.connected();
-      r.focus();
+      // Keys go to the guest at once; without preventScroll the page would jump to the canvas.
+      r.focus({ preventScroll: true });
     });
     r.addEventListener('disconnect', () => { ended = true; });
     r.addEventListener('securityfailure', (e) => {
@@ -60,7 +61,7 @@ export default function VncConsole({ vmId }: { vmId: string }) {
     const r = rfb.current;
     if (!r) return;
     for (const e of events) r.sendKey(e.keysym, e.code, e.down);
-    r.focus();
+    r.focus({ preventScroll: true });
   };
 
   return (
@@ -68,9 +69,11 @@ export default function VncConsole({ vmId }: { vmId: string }) {
       <div className="console-bar">
         <ConsoleStatusText status={status} />
         <VncToolbar connected={status.state === 'connected'} scale={scale} viewOnly={viewOnly}
-          onSendKeys={send} onCtrlAltDel={() => { rfb.current?.sendCtrlAltDel(); rfb.current?.focus(); }}
+          onSendKeys={send} onCtrlAltDel={() => { rfb.current?.sendCtrlAltDel(); rfb.current?.focus({ preventScroll: true }); }}
           onScale={setScale} onViewOnly={setViewOnly} onReconnect={reconnect}
-          onFullscreen={() => void frame.current?.requestFullscreen().catch(() => {})} />
+          onFullscreen={() => void frame.current?.requestFullscreen().catch(() => {
+            // Refused by the browser (settings, no user gesture): there is nothing to undo.
+          })} />
       </div>
       <div className={`vnc-screen vnc-${scale}`} ref={screen} data-testid="vnc-screen" />
     </div>
