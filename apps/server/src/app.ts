@@ -32,6 +32,8 @@ import { networksRoutes } from './modules/networks/networks.routes.ts';
 import { snapshotsRoutes } from './modules/snapshots/snapshots.routes.ts';
 import upgrades from './plugins/upgrades.ts';
 import events, { type EventsPluginOptions } from './plugins/events.ts';
+import consolePlugin, { type ConsolePluginOptions } from './plugins/console.ts';
+import { consoleRoutes } from './modules/console/console.routes.ts';
 import metrics from './plugins/metrics.ts';
 import { metricsRoutes } from './modules/metrics/metrics.routes.ts';
 import web, { type WebPluginOptions } from './plugins/web.ts';
@@ -56,6 +58,8 @@ export interface BuildOptions {
   now?: () => number;
   /** Event stream tuning (tests shrink the window, the heartbeat and the queues). */
   events?: EventsPluginOptions;
+  /** Console tuning (tests shrink the caps and the re-check interval, move the ticket clock). */
+  console?: ConsolePluginOptions;
   /** Where the built web dashboard is (tests point it at their own folder). */
   web?: WebPluginOptions;
 }
@@ -92,6 +96,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(hosts);
   await app.register(upgrades);
   await app.register(events, opts.events ?? {});
+  await app.register(consolePlugin, opts.console ?? {});
   await app.register(metrics);
   await app.register(healthRoutes);
   await app.register(authRoutes);
@@ -106,6 +111,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(storageRoutes, { maxUploadBytes: config.limits.uploadBytes });
   await app.register(networksRoutes);
   await app.register(snapshotsRoutes);
+  await app.register(consoleRoutes);
   await app.register(metricsRoutes);
   await app.register(web, opts.web ?? {}); // last: its `/*` must not shadow any other route
   return app;

@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   NOT_EMPTY: 409, // e.g. removing a storage pool that still holds volumes
   SHRINK_REFUSED: 409, // resizing a volume below its current size (it would destroy data)
   INSUFFICIENT_SPACE: 409, // the storage pool has less free space than the volume or upload needs
+  CONSOLE_UNAVAILABLE: 409, // the VM has no such console Ferry can reach (no VNC, VNC off loopback, VNC on a remote host)
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429, // with Retry-After

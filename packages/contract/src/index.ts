@@ -19,3 +19,4 @@ export { routes, type RouteName } from './routes.ts';
 export * from './events.ts';
 export * from './metrics.ts';
 export * from './snapshots.ts';
+export * from './console.ts';

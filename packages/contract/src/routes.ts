@@ -13,6 +13,7 @@ import { storageRoutes } from './storage.ts';
 import { networkRoutes } from './networks.ts';
 import { metricsRoutes } from './metrics.ts';
 import { snapshotRoutes } from './snapshots.ts';
+import { consoleRoutes } from './console.ts';
 
 export const routes = {
   ...healthRoutes,
@@ -29,6 +30,7 @@ export const routes = {
   ...networkRoutes,
   ...metricsRoutes,
   ...snapshotRoutes,
+  ...consoleRoutes,
 };
 
 export type RouteName = keyof typeof routes;

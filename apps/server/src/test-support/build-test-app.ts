@@ -9,7 +9,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return { ...loadConfig({ FERRY_INSECURE_HTTP: '1', FERRY_DATA_DIR: '/nonexistent-unused', FERRY_LIBVIRT_URI: 'test:///default' }), ...overrides };
 }
 
-export async function buildTestApp(overrides: Partial<Config> = {}, extra: Pick<BuildOptions, 'events'> = {}): Promise<FastifyInstance> {
+export async function buildTestApp(overrides: Partial<Config> = {}, extra: Pick<BuildOptions, 'events' | 'console'> = {}): Promise<FastifyInstance> {
   const app = await buildApp({ config: testConfig(overrides), db: openMemoryDatabase(), logger: false, ...extra });
   await app.ready();
   // Tests act on the first host at once; in production it connects in the background.
