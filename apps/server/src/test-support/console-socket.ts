@@ -101,7 +101,8 @@ export async function viewerHandshake(ws: WebSocket, r: ByteReader = readerOf(ws
   send(Buffer.of(1));
   if ((await r.read(4)).readUInt32BE(0) !== 0) throw new Error('security failed');
   send(Buffer.of(1)); // ClientInit: shared
-  return r.read(SERVER_INIT.length);
+  const head = await r.read(24); // width, height, pixel format, name length
+  return Buffer.concat([head, await r.read(head.readUInt32BE(20))]);
 }
 
 export function closed(ws: WebSocket): Promise<{ code: number; reason: string }> {
