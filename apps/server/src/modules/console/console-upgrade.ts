@@ -15,7 +15,7 @@ import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import WebSocket, { WebSocketServer } from 'ws';
 import { API_PREFIX, CONSOLE_CLOSE, ERROR_STATUS, UUID_PATTERN, type ConsoleKind, type ErrorCode } from '@ferry/contract';
-import type { Stream } from '@ferry/libvirt';
+import { isUnsupported, type Stream } from '@ferry/libvirt';
 import { AppError, fromLibvirt } from '../../lib/app-error.ts';
 import { isOwnOrigin, refuseUpgrade } from '../../lib/ws-upgrade.ts';
 import { authenticateUpgrade } from '../events/credentials.ts';
@@ -48,6 +48,7 @@ export function createConsoleUpgrade(app: FastifyInstance, tickets: TicketStore,
       // virsh console --force does; the one who opened this socket asked for the console now.
       return { kind, stream: await conn.openConsole(vmId, { force: true }) };
     } catch (e) {
+      if (isUnsupported(e)) throw new AppError('CONSOLE_UNAVAILABLE', 'this host\'s driver offers no serial console stream');
       throw fromLibvirt(e, 'opening the serial console');
     }
   }

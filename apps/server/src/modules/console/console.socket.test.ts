@@ -18,11 +18,11 @@ let admin: Record<string, string>;
 let clock = Date.now();
 const offset = { ms: 0 };
 
-async function defineVm(graphics: string, start = true): Promise<string> {
+async function defineVm(graphics: string, start = true, serial = true): Promise<string> {
   const conn = app.hosts.get('local').requireConnection();
   const name = `ferry-test-console-${randomBytes(3).toString('hex')}`;
   const ref = await conn.defineDomain(`<domain type='test'><name>${name}</name><memory>65536</memory><os><type>hvm</type></os>`
-    + `<devices>${graphics}<serial type='pty'><target port='0'/></serial></devices></domain>`);
+    + `<devices>${graphics}${serial ? `<serial type='pty'><target port='0'/></serial>` : ''}</devices></domain>`);
   if (start) await conn.domain(ref.uuid).start();
   return ref.uuid;
 }
@@ -90,6 +90,22 @@ describe('POST /vms/:vmId/console', () => {
     const o = await app.inject({ method: 'POST', url: `/api/v1/vms/${open}/console`, headers: admin, payload: { kind: 'vnc' } });
     expect(o.statusCode).toBe(409);
     expect(o.json().error.code).toBe('CONSOLE_UNAVAILABLE');
+  });
+});
+
+describe('the serial socket', () => {
+  it('is refused before the 101 with CONSOLE_UNAVAILABLE where the driver has no console stream (test:///default)', async () => {
+    // The relay itself runs against QEMU in console.int.test.ts.
+    const r = await refused((await ticket(vmId, admin, 'serial')).path, admin);
+    expect(r.status).toBe(409);
+    expect(r.body.error.code).toBe('CONSOLE_UNAVAILABLE');
+  });
+
+  it('is refused at POST time for a VM with no serial line or console', async () => {
+    const bare = await defineVm(vncXml(vnc.port), true, false);
+    const r = await app.inject({ method: 'POST', url: `/api/v1/vms/${bare}/console`, headers: admin, payload: { kind: 'serial' } });
+    expect(r.statusCode).toBe(409);
+    expect(r.json().error.code).toBe('CONSOLE_UNAVAILABLE');
   });
 });
 
