@@ -54,8 +54,7 @@ export function buildUrl(path: string, params: Record<string, unknown> | undefin
   return `${API_PREFIX}${filled}${qs ? `?${qs}` : ''}`;
 }
 
-/** A failed answer as an ApiError: Ferry's error body when it is one, else BAD_RESPONSE. */
-export async function toApiError(res: Response): Promise<ApiError> {
+async function toApiError(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => '');
   try {
     const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; requestId?: unknown; details?: unknown } };

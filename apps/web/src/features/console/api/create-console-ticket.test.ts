@@ -22,7 +22,7 @@ describe('a console ticket', () => {
   });
 
   it('fails with the server\'s error code and message', async () => {
-    mockFetch({ [`POST /api/v1/vms/${VM}/console`]: apiError(409, 'CONFLICT', 'the VM is not running') });
-    await expect(createConsoleTicket(VM, 'vnc')).rejects.toMatchObject({ code: 'CONFLICT', message: 'the VM is not running', status: 409 });
+    mockFetch({ [`POST /api/v1/vms/${VM}/console`]: apiError(409, 'CONSOLE_UNAVAILABLE', 'the VM has no VNC display') });
+    await expect(createConsoleTicket(VM, 'vnc')).rejects.toMatchObject({ code: 'CONSOLE_UNAVAILABLE', message: 'the VM has no VNC display', status: 409 });
   });
 });

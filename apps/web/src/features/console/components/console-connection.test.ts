@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { CONSOLE_CLOSE, type ConsoleKind, type ConsoleTicket } from '@ferry/contract';
 import { ApiError } from '../../../lib/api-error.ts';
-import type { ConsoleKind, ConsoleTicket } from '../api/create-console-ticket.ts';
 import { closeReason, ConsoleConnection, consoleSocketUrl, type ConsoleStatus, type ViewerReport } from './console-connection.ts';
 
 class FakeSocket extends EventTarget {
@@ -74,8 +74,9 @@ describe('a console connection', () => {
     tickets[0]!.resolve(ticketFor(1));
     await flush();
     reports[0]!.connected();
-    sockets[0]!.serverClose(4000, 'the VM stopped');
+    sockets[0]!.serverClose(CONSOLE_CLOSE.vmStopped.code, CONSOLE_CLOSE.vmStopped.reason);
     expect(last()).toEqual({ state: 'disconnected', reason: 'the VM stopped' });
+    expect(closeReason(1002, 'rfb-handshake-failed')).toBe('rfb-handshake-failed');
     expect(detached).toBe(1);
     expect(closeReason(1006, '')).toBe('the connection was lost');
     expect(closeReason(4321, ' ')).toBe('the connection closed (code 4321)');

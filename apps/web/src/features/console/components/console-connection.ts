@@ -4,8 +4,8 @@
 // reconnects on its own (a console that silently reattaches could type into the wrong boot).
 // A superseded attempt (reconnect pressed while one was under way) is cut off by identity: its
 // late ticket, open or close never reaches the status.
+import { CONSOLE_CLOSE, type ConsoleKind, type ConsoleTicket } from '@ferry/contract';
 import { isApiError } from '../../../lib/api-error.ts';
-import type { ConsoleKind, ConsoleTicket } from '../api/create-console-ticket.ts';
 
 export type ConsoleStatus =
   | { state: 'connecting' }
@@ -36,6 +36,14 @@ export function consoleSocketUrl(path: string, loc: Pick<Location, 'protocol' | 
   return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}${path}`;
 }
 
+// The server's own close reasons (machine words, see the contract) as a user should read them.
+const SERVER_REASONS: Record<string, string> = {
+  [CONSOLE_CLOSE.vmStopped.reason]: 'the VM stopped',
+  [CONSOLE_CLOSE.sessionEnded.reason]: 'your session ended',
+  [CONSOLE_CLOSE.consoleEnded.reason]: 'the VM\'s console went away',
+  [CONSOLE_CLOSE.serverClosing.reason]: 'Ferry is shutting down',
+};
+
 // RFC 6455 codes a user may meet, for a close that came without the server's own words.
 const CLOSE_CODES: Record<number, string> = {
   1000: 'the console was closed',
@@ -48,7 +56,8 @@ const CLOSE_CODES: Record<number, string> = {
 };
 
 export function closeReason(code: number, reason: string): string {
-  return reason.trim() || CLOSE_CODES[code] || `the connection closed (code ${code})`;
+  const words = reason.trim();
+  return SERVER_REASONS[words] ?? (words || CLOSE_CODES[code] || `the connection closed (code ${code})`);
 }
 
 interface Attempt {

@@ -1,7 +1,8 @@
 // A ConsoleConnection for a component's lifetime: connects on mount, closes on unmount, and
 // `reconnect` starts over with a new ticket.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { createConsoleTicket, type ConsoleKind } from '../api/create-console-ticket.ts';
+import type { ConsoleKind } from '@ferry/contract';
+import { createConsoleTicket } from '../api/create-console-ticket.ts';
 import { ConsoleConnection, type AttachViewer, type ConsoleStatus } from './console-connection.ts';
 
 export function useConsoleConnection(vmId: string, kind: ConsoleKind, attach: AttachViewer) {

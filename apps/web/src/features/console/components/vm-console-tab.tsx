@@ -3,9 +3,8 @@
 // for any other state the tab explains that instead of connecting to be refused; when the VM
 // stops under an open console the viewer unmounts, and it connects afresh once it runs again.
 import { lazy, Suspense } from 'react';
-import type { VmDetail } from '@ferry/contract';
+import type { ConsoleKind, VmDetail } from '@ferry/contract';
 import { Link } from '../../../lib/router.tsx';
-import type { ConsoleKind } from '../api/create-console-ticket.ts';
 
 const VncConsole = lazy(() => import('./vnc-console.tsx'));
 const SerialConsole = lazy(() => import('./serial-console.tsx'));

@@ -1,10 +1,10 @@
 // One VM: its name, state and power actions above tabs (Summary, Hardware, Console; more to come).
 import { useState } from 'react';
+import type { ConsoleKind } from '@ferry/contract';
 import { ErrorMessage } from '../../../../components/error-message.tsx';
 import { VmStateBadge } from '../../../../components/state-icon.tsx';
 import { Tabs } from '../../../../components/tabs.tsx';
 import { isApiError } from '../../../../lib/api-error.ts';
-import type { ConsoleKind } from '../../../console/api/create-console-ticket.ts';
 import { VmConsoleTab } from '../../../console/components/vm-console-tab.tsx';
 import { useHosts } from '../../../hosts/api/get-hosts.ts';
 import { useVm } from '../../api/get-vm.ts';
