@@ -83,7 +83,9 @@ describe.skipIf(missing !== null)('the VM consoles, end to end', () => {
   });
 
   it('explains that a stopped VM has no console', async () => {
-    await vnc.goto(`${ferry.baseUrl}/vms/${vm.vmId}/console`);
+    const res = await vnc.goto(`${ferry.baseUrl}/vms/${vm.vmId}/console`);
+    // The policy the sockets must live with: ws: to this origin counts as 'self' in Chromium.
+    expect(res?.headers()['content-security-policy']).toContain("connect-src 'self'");
     await vnc.locator('[data-testid=console-unavailable]').waitFor();
     expect(await vnc.locator('[data-testid=console-unavailable]').textContent()).toContain('shutoff');
     expect(ticketRequests).toHaveLength(0);
