@@ -30,6 +30,7 @@ import { auditRoutes } from './modules/audit/audit.routes.ts';
 import { storageRoutes } from './modules/storage/storage.routes.ts';
 import { networksRoutes } from './modules/networks/networks.routes.ts';
 import { snapshotsRoutes } from './modules/snapshots/snapshots.routes.ts';
+import { migrationsRoutes } from './modules/migrations/migrations.routes.ts';
 import upgrades from './plugins/upgrades.ts';
 import events, { type EventsPluginOptions } from './plugins/events.ts';
 import consolePlugin, { type ConsolePluginOptions } from './plugins/console.ts';
@@ -111,6 +112,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(storageRoutes, { maxUploadBytes: config.limits.uploadBytes });
   await app.register(networksRoutes);
   await app.register(snapshotsRoutes);
+  await app.register(migrationsRoutes);
   await app.register(consoleRoutes);
   await app.register(metricsRoutes);
   await app.register(web, opts.web ?? {}); // last: its `/*` must not shadow any other route

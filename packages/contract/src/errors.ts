@@ -16,6 +16,7 @@ export const ERROR_STATUS = {
   SHRINK_REFUSED: 409, // resizing a volume below its current size (it would destroy data)
   INSUFFICIENT_SPACE: 409, // the storage pool has less free space than the volume or upload needs
   CONSOLE_UNAVAILABLE: 409, // the VM has no such console Ferry can reach (no VNC, VNC off loopback, VNC on a remote host)
+  PREFLIGHT_FAILED: 409, // a migration pre-flight check failed (details: the checks); nothing was changed
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429, // with Retry-After

@@ -19,4 +19,5 @@ export { routes, type RouteName } from './routes.ts';
 export * from './events.ts';
 export * from './metrics.ts';
 export * from './snapshots.ts';
+export * from './migrations.ts';
 export * from './console.ts';

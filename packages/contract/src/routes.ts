@@ -14,6 +14,7 @@ import { networkRoutes } from './networks.ts';
 import { metricsRoutes } from './metrics.ts';
 import { snapshotRoutes } from './snapshots.ts';
 import { consoleRoutes } from './console.ts';
+import { migrationRoutes } from './migrations.ts';
 
 export const routes = {
   ...healthRoutes,
@@ -31,6 +32,7 @@ export const routes = {
   ...metricsRoutes,
   ...snapshotRoutes,
   ...consoleRoutes,
+  ...migrationRoutes,
 };
 
 export type RouteName = keyof typeof routes;
