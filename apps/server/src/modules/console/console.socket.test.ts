@@ -215,6 +215,14 @@ describe('the VNC socket', () => {
     expect(await done).toEqual({ code: 4000, reason: 'vm-stopped' });
   });
 
+  it('closes with 4002 console-ended when the display goes away while the VM runs', async () => {
+    const ws = await opened((await ticket(vmId, admin)).path, admin);
+    await viewerHandshake(ws);
+    const done = closed(ws);
+    vnc.dropAll();
+    expect(await done).toEqual({ code: 4002, reason: 'console-ended' });
+  });
+
   it('closes with 4001 session-ended when the user is disabled, or logs out', async () => {
     const u = await createUser(app, { username: 'con-disabled', role: 'Operator' });
     const s = await loginAs(app, 'con-disabled');
