@@ -19,10 +19,16 @@ export interface FakeVnc {
   close(): Promise<void>;
   /** Ends every open connection (QEMU exiting). */
   dropAll(): void;
+  /**
+   * Writes to every connection past its handshake for `ms`, as fast as the socket takes it
+   * (waiting for 'drain' like any well-behaved server); resolves with the bytes it could write.
+   */
+  flood(ms: number): Promise<number>;
 }
 
 export async function fakeVncServer(password: string): Promise<FakeVnc> {
   const sockets = new Set<net.Socket>();
+  const relaying = new Set<net.Socket>();
   const state = { authenticated: 0, attempts: 0 };
   const server = net.createServer((socket) => {
     state.attempts++;
@@ -46,6 +52,7 @@ export async function fakeVncServer(password: string): Promise<FakeVnc> {
       socket.removeAllListeners('data');
       const rest = r.rest();
       if (rest.length) socket.write(rest);
+      relaying.add(socket);
       socket.pipe(socket); // echo: what the viewer sends comes back
     })().catch(() => socket.destroy());
   });
@@ -56,6 +63,18 @@ export async function fakeVncServer(password: string): Promise<FakeVnc> {
     get authenticated() { return state.authenticated; },
     get attempts() { return state.attempts; },
     dropAll: () => { for (const s of sockets) s.destroy(); },
+    flood: async (ms) => {
+      const block = Buffer.alloc(64 << 10, 0x42);
+      const end = Date.now() + ms;
+      let written = 0;
+      await Promise.all([...relaying].filter((s) => !s.destroyed).map(async (s) => {
+        while (Date.now() < end && !s.destroyed) {
+          written += block.length;
+          if (!s.write(block)) await Promise.race([new Promise((r) => s.once('drain', r)), new Promise((r) => setTimeout(r, Math.max(0, end - Date.now())))]);
+        }
+      }));
+      return written;
+    },
     close: () => { for (const s of sockets) s.destroy(); return new Promise((resolve) => server.close(() => resolve())); },
   };
 }

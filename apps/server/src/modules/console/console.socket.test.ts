@@ -123,6 +123,22 @@ describe('the VNC socket', () => {
     await closed(ws);
   });
 
+  it('slows the VM down to a viewer that does not read: backpressure, not an ever-growing buffer', async () => {
+    const ws = await opened((await ticket(vmId, admin)).path, admin);
+    await viewerHandshake(ws);
+    ws.pause(); // the viewer stops reading: its TCP window fills, then ws's buffer in Ferry
+    const stalled = await vnc.flood(1500);
+    // Ferry holds at most HIGH_WATER (1 MiB) in ws plus the kernel's socket buffers both sides;
+    // without the pause it would read everything the server writes (hundreds of MiB in 1.5 s).
+    expect(stalled).toBeLessThan(24 << 20);
+    ws.resume();
+    const flowing = await vnc.flood(1500);
+    expect(flowing).toBeGreaterThan(stalled);
+    const done = closed(ws);
+    ws.terminate();
+    await done;
+  });
+
   it('refuses a replayed ticket', async () => {
     const t = await ticket(vmId, admin);
     const ws = await opened(t.path, admin);
