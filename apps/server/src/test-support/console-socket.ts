@@ -24,9 +24,12 @@ export interface FakeVnc {
    * (waiting for 'drain' like any well-behaved server); resolves with the bytes it could write.
    */
   flood(ms: number): Promise<number>;
+  /** Stops reading from every connection past its handshake (a VM that takes no input). */
+  stall(): void;
 }
 
-export async function fakeVncServer(password: string): Promise<FakeVnc> {
+/** On 127.0.0.1 (an ephemeral port), or on the unix socket `socketPath`. */
+export async function fakeVncServer(password: string, socketPath?: string): Promise<FakeVnc> {
   const sockets = new Set<net.Socket>();
   const relaying = new Set<net.Socket>();
   const state = { authenticated: 0, attempts: 0 };
@@ -56,13 +59,14 @@ export async function fakeVncServer(password: string): Promise<FakeVnc> {
       socket.pipe(socket); // echo: what the viewer sends comes back
     })().catch(() => socket.destroy());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => (socketPath ? server.listen(socketPath, resolve) : server.listen(0, '127.0.0.1', resolve)));
+  const port = socketPath ? 0 : (server.address() as net.AddressInfo).port;
   return {
     port,
     get authenticated() { return state.authenticated; },
     get attempts() { return state.attempts; },
     dropAll: () => { for (const s of sockets) s.destroy(); },
+    stall: () => { for (const s of relaying) { s.unpipe(s); s.pause(); } },
     flood: async (ms) => {
       const block = Buffer.alloc(64 << 10, 0x42);
       const end = Date.now() + ms;

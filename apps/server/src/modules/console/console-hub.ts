@@ -29,6 +29,7 @@ export interface ConsoleSession {
 }
 
 type Close = { code: number; reason: string };
+const CLOSE_GRACE_MS = 2_000;
 
 export class ConsoleHub {
   private readonly sessions = new Set<ConsoleSession>();
@@ -67,7 +68,13 @@ export class ConsoleHub {
   }
 
   close(s: ConsoleSession, how: Close): void {
-    if (s.ws.readyState === s.ws.OPEN || s.ws.readyState === s.ws.CONNECTING) s.ws.close(how.code, how.reason);
+    if (s.ws.readyState === s.ws.OPEN || s.ws.readyState === s.ws.CONNECTING) {
+      // A socket paused for backpressure would never read the peer's close frame: read again,
+      // and cut it if the closing handshake does not finish soon (ws's own wait is 30 s).
+      s.ws.resume();
+      s.ws.close(how.code, how.reason);
+      setTimeout(() => s.ws.terminate(), CLOSE_GRACE_MS).unref();
+    }
     this.end(s);
   }
 

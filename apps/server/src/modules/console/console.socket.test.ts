@@ -2,7 +2,10 @@
 // loopback named by the test domain's <graphics> (the test driver runs no QEMU). Each attack of
 // the issue is a test: every refusal is an HTTP status before the 101.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type WebSocket from 'ws';
@@ -137,6 +140,35 @@ describe('the VNC socket', () => {
     const done = closed(ws);
     ws.terminate();
     await done;
+  });
+
+  it('stops reading a viewer whose VM takes no input: the viewer’s own buffer fills instead of Ferry’s memory', async () => {
+    const own = await fakeVncServer('pw');
+    const id = await defineVm(vncXml(own.port));
+    const ws = await opened((await ticket(id, admin)).path, admin);
+    await viewerHandshake(ws);
+    own.stall();
+    const block = Buffer.alloc(4000);
+    for (let i = 0; i < 16_000; i++) ws.send(block); // 64 MB
+    await new Promise((r) => setTimeout(r, 1500));
+    // Ferry paused the WebSocket once the VM's socket stopped draining, so most of it is still
+    // queued here; without the pause Ferry would have read it all into its own memory.
+    expect(ws.bufferedAmount).toBeGreaterThan(32_000_000);
+    ws.terminate();
+    await own.close();
+  });
+
+  it('connects to a display on a unix socket', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'ferry-vnc-')), 'vnc.sock');
+    const own = await fakeVncServer('pw', path);
+    const id = await defineVm(`<graphics type='vnc' passwd='pw'><listen type='socket' socket='${path}'/></graphics>`);
+    const ws = await opened((await ticket(id, admin)).path, admin);
+    expect(await viewerHandshake(ws)).toEqual(SERVER_INIT);
+    expect(own.authenticated).toBe(1);
+    const done = closed(ws);
+    ws.close();
+    await done;
+    await own.close();
   });
 
   it('refuses a replayed ticket', async () => {
