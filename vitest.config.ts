@@ -31,7 +31,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: everywhere.map((d) => `${d}/*.test.ts`),
-          exclude: [...exclude, '**/*.int.test.ts', 'apps/web/**'],
+          exclude: [...exclude, '**/*.int.test.ts', '**/*.lab.test.ts', 'apps/web/**'],
           testTimeout: 30_000,
         },
       },
@@ -57,6 +57,17 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 180_000,
+        },
+      }] : []),
+      // Migrations in the two-host lab (scripts/lab; root, *.lab.test.ts). Only with FERRY_LAB=1.
+      ...(process.env.FERRY_LAB === '1' ? [{
+        test: {
+          name: 'lab',
+          include: everywhere.map((d) => `${d}/*.lab.test.ts`),
+          exclude,
+          fileParallelism: false,
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
         },
       }] : []),
       {

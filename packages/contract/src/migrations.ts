@@ -27,7 +27,11 @@ export const MigrateBodySchema = z.strictObject({
 }).meta({ id: 'MigrateBody' });
 export type MigrateBody = z.infer<typeof MigrateBodySchema>;
 
-export const PreflightQuerySchema = z.strictObject({ targetHostId: HostIdSchema });
+export const PreflightQuerySchema = z.strictObject({
+  targetHostId: HostIdSchema,
+  /** The storage mode the migration would use (default 'shared'), which decides the storage check. */
+  storage: z.enum(['shared', 'copy']).optional(),
+});
 
 export const PREFLIGHT_CHECKS = ['target-connected', 'not-same-host', 'cpu', 'memory', 'name-uuid', 'emulator-machine', 'storage', 'devices', 'post-copy'] as const;
 export const PreflightCheckSchema = z.object({

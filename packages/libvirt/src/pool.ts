@@ -274,7 +274,10 @@ export class CallPool {
     // While a Worker starts, a busy one takes no second batch: those calls wait for the new
     // Worker (or for the busy one to finish) instead of queueing behind what may be a slow call.
     const perWorker = this.slots.some((s) => !s.started) ? 1 : BATCHES_PER_WORKER;
-    const open = this.slots.filter((s) => s.started && s.batches < perWorker).sort((a, b) => a.batches - b.batches);
+    // A Worker inside a call with its own longer deadline (a migration: minutes to hours) takes
+    // no second batch either: whatever followed it — the job-stats polls, the abortJob that
+    // cancels that very migration — would wait for it to end.
+    const open = this.slots.filter((s) => s.started && s.batches < perWorker && !(s.batches > 0 && this.runsLongCall(s))).sort((a, b) => a.batches - b.batches);
     if (open.length === 0) return;
     const share = Math.min(BATCH_MAX, Math.ceil(this.queue.length / open.length));
     for (const slot of open) {
@@ -288,6 +291,11 @@ export class CallPool {
       });
       slot.worker.postMessage({ batch: requests });
     }
+  }
+
+  private runsLongCall(slot: Slot): boolean {
+    for (const i of slot.inFlight) if (this.records[i]!.timeoutMs > this.callTimeoutMs) return true;
+    return false;
   }
 
   private armSweeper(): void {

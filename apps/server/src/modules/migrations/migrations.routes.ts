@@ -14,7 +14,7 @@ export async function migrationsRoutes(app: FastifyInstance): Promise<void> {
     const { host: source, conn } = await app.hosts.findVm(req.params.vmId);
     const target = app.hosts.get(req.query.targetHostId);
     try {
-      return (await runPreflight({ source, sourceConn: conn, target, uuid: req.params.vmId, options: {} })).result;
+      return (await runPreflight({ source, sourceConn: conn, target, uuid: req.params.vmId, options: req.query.storage ? { storage: req.query.storage } : {} })).result;
     } catch (e) {
       throw fromLibvirt(e, 'the migration pre-flight');
     }
