@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
+import { constants as C } from '@ferry/libvirt';
 import type WebSocket from 'ws';
 import { buildTestApp } from '../../test-support/build-test-app.ts';
 import { createUser, loginAs, tokenFor } from '../../test-support/auth-helpers.ts';
@@ -93,6 +94,20 @@ describe('POST /vms/:vmId/console', () => {
     const o = await app.inject({ method: 'POST', url: `/api/v1/vms/${open}/console`, headers: admin, payload: { kind: 'vnc' } });
     expect(o.statusCode).toBe(409);
     expect(o.json().error.code).toBe('CONSOLE_UNAVAILABLE');
+  });
+});
+
+describe('VMs Ferry creates', () => {
+  it('get a display the console can use: VNC on 127.0.0.1, autoport, with a password', async () => {
+    const r = await app.inject({ method: 'POST', url: '/api/v1/vms', headers: admin, payload: { name: `ferry-test-console-new-${randomBytes(3).toString('hex')}` } });
+    expect(r.statusCode, r.body).toBe(202);
+    const task = (await app.inject({ method: 'GET', url: `/api/v1/tasks/${r.json().taskId}?wait=30`, headers: admin })).json();
+    expect(task.state, JSON.stringify(task.error)).toBe('succeeded');
+    const xml = await app.hosts.get('local').requireConnection().domain(r.json().vmId).getXML(C.VIR_DOMAIN_XML_SECURE);
+    const graphics = /<graphics type='vnc'[^>]*>/.exec(xml)?.[0] ?? '';
+    expect(graphics).toContain("autoport='yes'");
+    expect(graphics).toContain("listen='127.0.0.1'");
+    expect(graphics).toMatch(/passwd='[^']{8}'/);
   });
 });
 
