@@ -29,15 +29,17 @@ async function waitTask(taskId: string, maxS = 240): Promise<Task> {
 }
 
 /** Defines and starts a tiny guest on host A with its own disk in A's images pool; waits for its shell. */
-async function bootGuest(label: string): Promise<{ name: string; uuid: string; serial: ConsoleReader }> {
+async function bootGuest(label: string, pool: 'images' | 'shared' = 'images'): Promise<{ name: string; uuid: string; serial: ConsoleReader }> {
   const image = await ensureTinyGuest();
   const name = `ferry-test-mig-${label}-${randomBytes(3).toString('hex')}`;
-  copyFileSync(image.qcow2, `${lab.images.A}/${name}.qcow2`);
-  virsh(lab, 'A', 'pool-refresh', 'images');
+  // 'images' is A's own /var/lib/libvirt/images; 'shared' is one directory both hosts see.
+  const dir = pool === 'shared' ? lab.shared : '/var/lib/libvirt/images';
+  copyFileSync(image.qcow2, `${pool === 'shared' ? lab.shared : lab.images.A}/${name}.qcow2`);
+  for (const h of pool === 'shared' ? ['A', 'B'] as const : ['A'] as const) virsh(lab, h, 'pool-refresh', pool);
   const conn = app.hosts.get('local').requireConnection();
   const ref = await conn.defineDomain(`<domain type='qemu'><name>${name}</name><memory unit='MiB'>256</memory><vcpu>1</vcpu>
     <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os><features><acpi/><apic/></features>
-    <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/var/lib/libvirt/images/${name}.qcow2'/><target dev='vda' bus='virtio'/></disk>
+    <devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='${dir}/${name}.qcow2'/><target dev='vda' bus='virtio'/></disk>
     <serial type='pty'><target port='0'/></serial><console type='pty'><target type='serial' port='0'/></console></devices></domain>`);
   guests.push({ name, uuid: ref.uuid });
   await conn.domain(ref.uuid).start();
@@ -88,6 +90,7 @@ afterAll(async () => {
       try { virsh(lab, h, 'undefine', g.name); } catch { /* not defined there */ }
       rmSync(`${lab.images[h]}/${g.name}.qcow2`, { force: true });
     }
+    rmSync(`${lab.shared}/${g.name}.qcow2`, { force: true });
   }
 });
 
@@ -124,6 +127,22 @@ describe('live migration in the two-host lab', () => {
     expect(domainsOn(lab, 'B', true)).not.toContain(g.name);
     expect(await uptimeOn('A', g.uuid)).toBeGreaterThanOrEqual(onB);
   }, 600_000);
+
+  it('moves a running guest over shared storage A → B and back, leaving its one disk file in place', async () => {
+    const g = await bootGuest('shared', 'shared');
+    await g.serial.stream.abort();
+    const disk = `${lab.shared}/${g.name}.qcow2`;
+    for (const [to, from] of [['B', 'A'], ['A', 'B']] as const) {
+      const t = await waitTask(await migrate(g.uuid, { targetHostId: hostId[to] }));
+      expect(t.state, JSON.stringify(t.error)).toBe('succeeded');
+      expect(t.result).toMatchObject({ targetHostId: hostId[to], copiedVolumes: [] });
+      expect(domainsOn(lab, to)).toContain(g.name);
+      expect(domainsOn(lab, from, true)).not.toContain(g.name);
+      expect(virsh(lab, to, 'domblklist', g.name)).toContain(disk);
+      expect(existsSync(disk)).toBe(true);
+      expect(await uptimeOn(to, g.uuid)).toBeGreaterThan(0);
+    }
+  }, 300_000);
 
   it('cancelling a throttled migration leaves the guest running on A and nothing on B', async () => {
     const g = await bootGuest('cancel');
