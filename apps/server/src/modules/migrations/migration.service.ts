@@ -138,7 +138,7 @@ async function migrate(ctx: TaskContext, source: HostSupervisor, target: HostSup
   const started = Date.now();
   let finished = false;
   const call = dom.migrateToURI(destUri, params, flags, MIGRATE_DEADLINE_MS).finally(() => { finished = true; });
-  const polling = pollProgress(ctx, sourceConn, uuid, body, () => finished);
+  const polling = pollProgress(ctx, sourceConn, uuid, body, () => finished, call.then(() => undefined, () => undefined));
   try {
     await call;
   } catch (e) {
@@ -195,12 +195,15 @@ async function poolHolding(conn: Connection, file: string): Promise<string | und
   return undefined;
 }
 
-async function pollProgress(ctx: TaskContext, conn: Connection, uuid: string, body: MigrateBody, finished: () => boolean): Promise<void> {
+async function pollProgress(ctx: TaskContext, conn: Connection, uuid: string, body: MigrateBody, finished: () => boolean, ended: Promise<void>): Promise<void> {
   const dom = conn.domain(uuid);
   let previous: MigrationProgress | null = null;
   let tuned = false;
   while (!finished()) {
-    await new Promise((r) => setTimeout(r, previous ? POLL_MS : 100));
+    // The wait ends early with the migration: the task must not idle out a poll interval.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([ended, new Promise((r) => { timer = setTimeout(r, previous ? POLL_MS : 100); })]);
+    clearTimeout(timer);
     if (finished()) break;
     try {
       const [job, state] = await Promise.all([dom.getJobStats(), dom.getState()]);
