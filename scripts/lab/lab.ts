@@ -13,6 +13,8 @@ export interface LabEnv {
   images: Record<LabHost, string>;
   /** The directory both hosts see at this same path (pool 'shared'). */
   shared: string;
+  /** It was up before this call: whoever brought it up should take it down. */
+  wasUp: boolean;
 }
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
@@ -22,7 +24,7 @@ export function labUp(): LabEnv {
   const out = execFileSync('bash', [here('./two-hosts-up.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 120_000 });
   const v = Object.fromEntries(out.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
   const pick = (k: string): Record<LabHost, string> => ({ A: v[`${k}_A`]!, B: v[`${k}_B`]! });
-  return { uri: pick('FERRY_LAB_URI'), p2p: pick('FERRY_LAB_P2P'), images: pick('FERRY_LAB_IMAGES'), shared: v.FERRY_LAB_SHARED! };
+  return { uri: pick('FERRY_LAB_URI'), p2p: pick('FERRY_LAB_P2P'), images: pick('FERRY_LAB_IMAGES'), shared: v.FERRY_LAB_SHARED!, wasUp: v.FERRY_LAB_WAS_UP === '1' };
 }
 
 export function labDown(): void {

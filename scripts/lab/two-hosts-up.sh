@@ -75,7 +75,9 @@ define_pool() { # host name path
   $v pool-autostart "$2" >/dev/null
 }
 
+WAS_UP=0
 if lab_is_up; then
+  WAS_UP=1
   lab_log "already up"
 else
   if [ -e "$FERRY_LAB_DIR" ] || lab_ns_exists "$(lab_ns A)" || lab_ns_exists "$(lab_ns B)"; then
@@ -137,3 +139,5 @@ for h in $LAB_HOSTS; do
   echo "FERRY_LAB_IMAGES_$h=$(lab_dir "$h")/lib/images"
 done
 echo "FERRY_LAB_SHARED=$FERRY_LAB_DIR/shared"
+# Callers that found the lab down take it down again when they are done.
+echo "FERRY_LAB_WAS_UP=$WAS_UP"
