@@ -8,6 +8,8 @@
 //              (counts from vitest's JSON report)
 //   e2e        FERRY_E2E=1 pnpm exec vitest run --project e2e … (the browser suite in apps/web/e2e:
 //              Chromium against a real Ferry and libvirtd; counted the same way)
+//   lab        FERRY_LAB=1 pnpm exec vitest run --project lab … (migrations in the two-host lab,
+//              scripts/lab: needs root; as non-root its tests skip and say why)
 // streaming each one's output live to stdout, then prints a summary table and, as the very last
 // line, "N passed, N failed" (", N skipped" when N > 0) over all suites. Exits 1 if anything
 // failed, else 0.
@@ -23,7 +25,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PNPM_VERSION = '12.4.2';
-const SUITES = ['typecheck', 'lint', 'vitest', 'e2e'];
+const SUITES = ['typecheck', 'lint', 'vitest', 'e2e', 'lab'];
 const ESLINT_CONFIGS = [
   'eslint.config.js',
   'eslint.config.mjs',
@@ -220,6 +222,14 @@ async function main() {
         const { exit, seconds } = await exec(suite, [
           'exec', 'vitest', 'run', '--project', 'e2e', '--reporter=default', '--reporter=json', `--outputFile=${reportFile}`,
         ], { FERRY_E2E: '1' });
+        results.push({ suite, ...vitestCounts(reportFile, exit, opts.cwd), seconds });
+      } else if (suite === 'lab') {
+        // Its own suite, after the rest: it runs two more libvirtds and TCG guests, which would
+        // compete for the CPUs with the integration tests' guests.
+        const reportFile = path.join(tmpDir, 'lab.json');
+        const { exit, seconds } = await exec(suite, [
+          'exec', 'vitest', 'run', '--project', 'lab', '--reporter=default', '--reporter=json', `--outputFile=${reportFile}`,
+        ], { FERRY_LAB: '1' });
         results.push({ suite, ...vitestCounts(reportFile, exit, opts.cwd), seconds });
       }
     }
