@@ -18,8 +18,12 @@ import { deriveVm, hostCpuPct, hostMemory, hostSample, readCounters, type VmCoun
 
 export const STATS_GROUPS = C.VIR_DOMAIN_STATS_STATE | C.VIR_DOMAIN_STATS_CPU_TOTAL | C.VIR_DOMAIN_STATS_BALLOON
   | C.VIR_DOMAIN_STATS_BLOCK | C.VIR_DOMAIN_STATS_INTERFACE | C.VIR_DOMAIN_STATS_VCPU;
-/** Running and paused guests only: a shut-off VM has no rates, and 1,000 of them would cost for nothing. */
-export const STATS_FLAGS = C.VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE;
+/**
+ * Running and paused guests only: a shut-off VM has no rates, and 1,000 of them would cost for
+ * nothing. NOWAIT: a guest inside a job that blocks queries (a migration copying its disks)
+ * would otherwise hold the call — and a pool Worker — for libvirt's 30 s job-lock timeout.
+ */
+export const STATS_FLAGS = C.VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE | C.VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT;
 
 /** What the sampler needs of a libvirt connection (Connection has it; tests pass fakes). */
 export interface StatsSource {

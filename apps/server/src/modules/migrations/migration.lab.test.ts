@@ -173,6 +173,20 @@ describe.runIf(asRoot)('live migration in the two-host lab', () => {
     expect(virsh(lab, 'A', 'domstate', g.name)).toBe('running');
   }, 300_000);
 
+  it('a migration past its timeoutS is aborted: the task fails saying so, the guest runs on A, nothing on B', async () => {
+    const g = guests[guests.length - 1]!; // the cancel test's guest, back running on A
+    const t0 = Date.now();
+    const t = await waitTask(await migrate(g.uuid, { targetHostId: hostId.B, storage: 'copy', bandwidthMiBps: 1, timeoutS: 3 }));
+    // virsh needs ~2 s from domjobabort to a returned migrate here. The abort once waited 30 s
+    // behind a stats call blocked on the migrating guest's job lock.
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect(t.state).toBe('failed');
+    expect(t.error).toMatchObject({ code: 'HYPERVISOR_TIMEOUT', message: expect.stringContaining('within 3 s') });
+    expect(virsh(lab, 'A', 'domstate', g.name)).toBe('running');
+    expect(domainsOn(lab, 'B', true)).not.toContain(g.name);
+    expect(existsSync(`${lab.images.B}/${g.name}.qcow2`)).toBe(false);
+  }, 120_000);
+
   it('a pre-flight against a disconnected host fails with the reason', async () => {
     app.hosts.create({ id: 'lab-off', name: 'lab host off', uri: 'qemu+unix:///system?socket=/nonexistent/ferry-lab-off.sock' });
     const g = guests[guests.length - 1]!;

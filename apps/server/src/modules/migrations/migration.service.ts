@@ -129,7 +129,9 @@ async function migrate(ctx: TaskContext, source: HostSupervisor, target: HostSup
   let aborted: 'cancel' | 'timeout' | null = null;
   const abort = (why: 'cancel' | 'timeout') => {
     aborted ??= why;
-    dom.abortJob().catch((e: unknown) => ctx.log(`abort: ${(e as Error).message}`, 'warn'));
+    const t0 = Date.now();
+    ctx.log(why === 'cancel' ? 'cancel requested: aborting the migration job' : `no end after ${body.timeoutS} s: aborting the migration job`);
+    dom.abortJob().then(() => ctx.log(`libvirt accepted the abort in ${Date.now() - t0} ms`), (e: unknown) => ctx.log(`abort: ${(e as Error).message}`, 'warn'));
   };
   const onAbort = () => abort('cancel');
   ctx.signal.addEventListener('abort', onAbort);

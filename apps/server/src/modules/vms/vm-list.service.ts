@@ -20,6 +20,8 @@ export interface VmListFilter {
 export interface VmListDeps { hosts: HostRegistry; catalog: VmCatalog }
 
 const STATS = C.VIR_DOMAIN_STATS_STATE | C.VIR_DOMAIN_STATS_BALLOON | C.VIR_DOMAIN_STATS_VCPU;
+// NOWAIT: a VM in a job that blocks queries (a migration copying disks) must not hold the list
+// for libvirt's 30 s job-lock timeout; it is listed with what libvirt can say at once.
 
 export async function listVms(deps: VmListDeps, filter: VmListFilter): Promise<VmSummary[]> {
   const hosts = deps.hosts.list().filter((h) => !filter.hostId || h.id === filter.hostId);
@@ -37,7 +39,7 @@ async function listHost(deps: VmListDeps, host: HostSupervisor): Promise<VmSumma
   let records;
   let ipsByMac;
   try {
-    [records, ipsByMac] = await Promise.all([conn.getAllDomainStats(STATS), leasesByMac(conn)]);
+    [records, ipsByMac] = await Promise.all([conn.getAllDomainStats(STATS, C.VIR_CONNECT_GET_ALL_DOMAINS_STATS_NOWAIT), leasesByMac(conn)]);
   } catch (e) {
     throw fromLibvirt(e, `listing the VMs of host ${host.id}`);
   }
