@@ -23,7 +23,7 @@ import { buildTestApp } from '../../../apps/server/src/test-support/build-test-a
 import { tokenFor } from '../../../apps/server/src/test-support/auth-helpers.ts';
 import { ensureTinyGuest, MARKERS } from '../../tinyguest/tinyguest.ts';
 import { ConsoleReader } from '../../testing/console-reader.ts';
-import { labUp, virsh, type LabHost } from '../../lab/lab.ts';
+import { labDown, labUp, virsh, type LabHost } from '../../lab/lab.ts';
 import { printVerdicts, type Verdict } from '../report.ts';
 
 const SAMPLES = Number(process.env.SAMPLES ?? 5);
@@ -97,6 +97,7 @@ try {
   try { virsh(lab, at, 'undefine', name); } catch { /* already gone */ }
   rmSync(disk, { force: true });
   await app.close();
+  if (!lab.wasUp) labDown(); // leave the machine as the bench found it
 }
 
 const fTotal = median(ferry.map((s) => s.totalMs));
