@@ -53,6 +53,31 @@ describe('the event → cache table', () => {
     expect(qc.getQueryData(vmKeys.list())).toEqual([]);
   });
 
+  it('a VM list fetched before the VM was undefined cannot bring it back (CI: the list page refetched on arrival after a delete)', async () => {
+    const qc = new QueryClient();
+    const a = vm();
+    let server: VmSummary[] = [a];
+    let releaseFirst!: () => void;
+    let calls = 0;
+    const observer = new QueryObserver(qc, {
+      queryKey: vmKeys.list(),
+      queryFn: async ({ signal }) => {
+        const answer = server;
+        if (++calls === 1) await new Promise<void>((r) => { releaseFirst = r; signal.addEventListener('abort', () => r()); });
+        return answer;
+      },
+    });
+    const unsubscribe = observer.subscribe(() => undefined);
+    await vi.waitFor(() => expect(calls).toBe(1));
+    server = [];
+    qc.setQueryData(vmKeys.list(), [a]);
+    applyEvent(qc, { type: 'vm.config', seq: 3, vmId: a.id, hostId: 'local', name: a.name, change: 'undefined', at });
+    releaseFirst();
+    await vi.waitFor(() => expect(qc.isFetching()).toBe(0));
+    expect(qc.getQueryData<VmSummary[]>(vmKeys.list())).toEqual([]);
+    unsubscribe();
+  });
+
   it('task events update the task panel\'s list in place, newest first', () => {
     const { qc } = client();
     const old = task({ state: 'succeeded' });

@@ -26,27 +26,35 @@ export type EventEffects = { [T in EventMessage['type']]: EventEffect<EventOf<T>
 /** vm.event kinds after which a VM's detail (devices, snapshots) is out of date. */
 const DETAIL_CHANGING_KINDS = new Set(['deviceAdded', 'deviceRemoved', 'balloonChange', 'snapshot', 'agentLifecycle']);
 
+/**
+ * Edits the cached VM list. A list fetch under way may have been answered before the event
+ * (the list page refetches as it opens, right after a delete or a power action) and would
+ * undo the edit when it lands, so it is started again.
+ */
+function patchVmList(qc: QueryClient, edit: (vms: VmSummary[]) => VmSummary[]): void {
+  qc.setQueryData<VmSummary[]>(vmKeys.list(), (vms) => vms && edit(vms));
+  if (qc.isFetching({ queryKey: vmKeys.list() }) > 0) void qc.invalidateQueries({ queryKey: vmKeys.list() });
+}
+
 export const EVENT_EFFECTS: EventEffects = {
   'vm.state': {
     patch: (qc, e) => {
       qc.setQueryData<VmDetail>(vmKeys.detail(e.vmId), (vm) => vm && { ...vm, state: e.state, reason: e.reason });
       let found = false;
-      qc.setQueryData<VmSummary[]>(vmKeys.list(), (vms) => vms?.map((vm) => {
+      patchVmList(qc, (vms) => vms.map((vm) => {
         if (vm.id !== e.vmId) return vm;
         found = true;
         return { ...vm, state: e.state, reason: e.reason, uptimeS: e.state === 'running' ? vm.uptimeS ?? 0 : null };
       }));
-      // A VM the list does not know yet (created elsewhere): fetch the list again. So too when
-      // a list fetch is under way: its answer may predate this event and would undo the patch.
-      const listFetching = qc.isFetching({ queryKey: vmKeys.list() }) > 0;
-      if ((!found && qc.getQueryData(vmKeys.list())) || listFetching) void qc.invalidateQueries({ queryKey: vmKeys.list() });
+      // A VM the list does not know yet (created elsewhere): fetch the list again.
+      if (!found && qc.getQueryData(vmKeys.list())) void qc.invalidateQueries({ queryKey: vmKeys.list() });
     },
     invalidate: (e) => [vmKeys.detail(e.vmId)],
   },
   'vm.config': {
     patch: (qc, e) => {
       if (e.change !== 'undefined') return;
-      qc.setQueryData<VmSummary[]>(vmKeys.list(), (vms) => vms?.filter((vm) => vm.id !== e.vmId));
+      patchVmList(qc, (vms) => vms.filter((vm) => vm.id !== e.vmId));
     },
     invalidate: (e) => (e.change === 'undefined' ? [vmKeys.detail(e.vmId)] : [vmKeys.list(), vmKeys.detail(e.vmId)]),
   },
