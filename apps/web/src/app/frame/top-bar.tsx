@@ -12,6 +12,7 @@ export function TopBar() {
       <Link to="/" className="brand" aria-label="Ferry: datacenter overview"><Logo /> Ferry</Link>
       <nav aria-label="Main" className="top-nav">
         <Link to="/vms" id="nav-vms">Virtual machines</Link>
+        <Link to="/admin" id="nav-admin">Administration</Link>
       </nav>
       <span className="spacer" />
       <button type="button" id="create-vm-button" className="primary" onClick={() => openCreateWizard()}>Create VM</button>
