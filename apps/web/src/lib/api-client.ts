@@ -54,7 +54,8 @@ export function buildUrl(path: string, params: Record<string, unknown> | undefin
   return `${API_PREFIX}${filled}${qs ? `?${qs}` : ''}`;
 }
 
-async function toApiError(res: Response): Promise<ApiError> {
+/** The error a failed answer carries (also for callers that do not go through `api`, e.g. uploads). */
+export async function toApiError(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => '');
   try {
     const body = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; requestId?: unknown; details?: unknown } };

@@ -1,35 +1,51 @@
+// One storage pool: where it lives, how full it is, its volumes; upload and delete for those
+// who may manage storage on the host.
+import { useState } from 'react';
 import { ErrorMessage } from '../../../components/error-message.tsx';
+import { ProgressBar } from '../../../components/progress-bar.tsx';
 import { formatBytes } from '../../../lib/format-units.ts';
+import { useCanOnHost } from '../../auth/can.ts';
 import { usePools } from '../api/get-pools.ts';
 import { useVolumes } from '../api/get-volumes.ts';
+import { UploadDialog } from './upload-dialog.tsx';
+import { VolumeTable } from './volume-table.tsx';
 
 export function PoolPage({ hostId, pool }: { hostId: string; pool: string }) {
   const pools = usePools(hostId);
   const volumes = useVolumes(hostId, pool);
+  const canManage = useCanOnHost(hostId, 'storage.manage');
+  const [uploading, setUploading] = useState(false);
   const p = pools.data?.find((x) => x.name === pool);
   return (
     <section className="page" aria-labelledby="pool-title" data-testid="pool-page">
       <header className="page-header">
         <h1 id="pool-title">Storage pool {pool}</h1>
         {p && <span className="chip">{p.active ? 'active' : 'inactive'}</span>}
+        <span className="spacer" />
+        {canManage && p && (
+          <button type="button" className="primary" id="upload-button" disabled={!p.active} title={p.active ? undefined : 'Start the pool first'}
+            onClick={() => setUploading(true)}>Upload image</button>
+        )}
       </header>
       <ErrorMessage error={pools.error ?? volumes.error} />
+      {pools.data && !p && <p>No pool {pool} on this host.</p>}
       {p && (
         <dl className="props panel">
           <div><dt>Type</dt><dd>{p.type}</dd></div>
           <div><dt>Path</dt><dd><code>{p.path ?? '—'}</code></dd></div>
-          <div><dt>Used</dt><dd>{formatBytes(p.allocationBytes)} of {formatBytes(p.capacityBytes)} ({formatBytes(p.availableBytes)} free)</dd></div>
+          <div><dt>Autostart</dt><dd>{p.autostart ? 'yes' : 'no'}</dd></div>
+          <div>
+            <dt>Used</dt>
+            <dd>
+              <ProgressBar percent={p.capacityBytes ? (p.allocationBytes / p.capacityBytes) * 100 : 0} label="Pool usage" />{' '}
+              {formatBytes(p.allocationBytes)} of {formatBytes(p.capacityBytes)} ({formatBytes(p.availableBytes)} free)
+            </dd>
+          </div>
         </dl>
       )}
-      <table className="table">
-        <thead><tr><th>Volume</th><th>Format</th><th>Size</th><th>Used on host</th></tr></thead>
-        <tbody>
-          {(volumes.data ?? []).map((v) => (
-            <tr key={v.name}><td>{v.name}</td><td>{v.format}</td><td>{formatBytes(v.capacityBytes)}</td><td>{formatBytes(v.allocationBytes)}</td></tr>
-          ))}
-          {volumes.data?.length === 0 && <tr><td colSpan={4} className="muted">No volumes.</td></tr>}
-        </tbody>
-      </table>
+      {volumes.isPending && !volumes.error && <p className="muted">Loading volumes…</p>}
+      {volumes.data && <VolumeTable volumes={volumes.data} canManage={canManage} />}
+      {uploading && p && <UploadDialog hostId={hostId} pool={p} onClose={() => setUploading(false)} />}
     </section>
   );
 }
