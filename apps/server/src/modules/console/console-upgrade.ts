@@ -8,7 +8,9 @@
 //   404/409/503 from opening the backend (VM gone, not running, no reachable display, host down).
 // The backend is opened BEFORE the 101, so "no console" is an HTTP status a client can show, not
 // a socket that opens and dies. Query parameters other than `ticket` (host, port, path, …) are
-// never read: where to connect comes from the VM's live XML (vnc-target.ts).
+// never read: where to connect comes from the VM's live XML (vnc-target.ts), and how from the
+// host's URI (vnc-transport.ts: directly, or through `ssh -W` for a qemu+ssh:// host). A console
+// refused because the ssh tunnel failed is also audited: it is a connection attempt to a host.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
@@ -18,13 +20,14 @@ import { API_PREFIX, CONSOLE_CLOSE, ERROR_STATUS, UUID_PATTERN, type ConsoleKind
 import { isUnsupported, type Stream } from '@ferry/libvirt';
 import { AppError, fromLibvirt } from '../../lib/app-error.ts';
 import { isOwnOrigin, refuseUpgrade } from '../../lib/ws-upgrade.ts';
+import { recordAudit } from '../../plugins/audit.ts';
 import { authenticateUpgrade } from '../events/credentials.ts';
 import { ByteReader } from './byte-reader.ts';
 import type { ConsoleHub, ConsoleSession } from './console-hub.ts';
 import { relaySerial, relayVnc, type Counters } from './relay.ts';
 import { acceptDownstream } from './rfb-handshake.ts';
 import { credentialOf, type TicketStore } from './ticket-store.ts';
-import { openVncBackend, type VncBackend } from './vnc-backend.ts';
+import { openVncBackend, TUNNEL_FAILURE, type VncBackend } from './vnc-backend.ts';
 
 const PATH = new RegExp(`^${API_PREFIX}/vms/([^/]+)/console/(vnc|serial)$`);
 export const isConsolePath = (p: string): boolean => PATH.test(p);
@@ -42,7 +45,7 @@ export function createConsoleUpgrade(app: FastifyInstance, tickets: TicketStore,
 
   async function openBackend(vmId: string, kind: ConsoleKind): Promise<Backend> {
     const { host, conn } = await app.hosts.findVm(vmId);
-    if (kind === 'vnc') return { kind, vnc: await openVncBackend(conn, vmId, host.record.uri) };
+    if (kind === 'vnc') return { kind, vnc: await openVncBackend(conn, vmId, host.record, log) };
     try {
       // force: a console left open elsewhere (another Ferry socket, virsh) is taken over, as
       // virsh console --force does; the one who opened this socket asked for the console now.
@@ -54,7 +57,7 @@ export function createConsoleUpgrade(app: FastifyInstance, tickets: TicketStore,
   }
 
   function releaseBackend(b: Backend): void {
-    if (b.kind === 'vnc') b.vnc.socket.destroy();
+    if (b.kind === 'vnc') b.vnc.stream.destroy();
     else if (!b.stream.isEnded) void b.stream.abort().catch(() => undefined);
   }
 
@@ -77,8 +80,8 @@ export function createConsoleUpgrade(app: FastifyInstance, tickets: TicketStore,
       relaySerial(ws, backend.stream, session.counters, () => hub.close(session, { code: 1008, reason: 'not reading' }));
       return;
     }
-    const { socket, leftover } = backend.vnc;
-    socket.on('close', backendEnded).on('error', () => socket.destroy());
+    const { stream, leftover } = backend.vnc;
+    stream.on('close', backendEnded).on('error', () => stream.destroy());
     // The browser's half of the handshake arrives as WebSocket messages.
     const reader = new ByteReader();
     const onHandshake = (data: Buffer) => reader.push(data);
@@ -86,7 +89,7 @@ export function createConsoleUpgrade(app: FastifyInstance, tickets: TicketStore,
     ws.once('close', () => reader.fail(new Error('closed')));
     acceptDownstream(reader, (b) => ws.send(b, { binary: true })).then(() => {
       ws.off('message', onHandshake);
-      relayVnc(ws, socket, session.counters, { toVm: reader.rest(), fromVm: leftover });
+      relayVnc(ws, stream, session.counters, { toVm: reader.rest(), fromVm: leftover });
     }, () => hub.close(session, { code: 1002, reason: 'rfb-handshake-failed' }));
   }
 
@@ -134,6 +137,12 @@ export function createConsoleUpgrade(app: FastifyInstance, tickets: TicketStore,
       unreserve();
       const err = e instanceof AppError ? e : fromLibvirt(e, 'opening the console');
       if (err.code === 'INTERNAL') log.error({ err: e, vmId, kind }, 'opening a console failed');
+      if (err.details === TUNNEL_FAILURE) {
+        recordAudit(app.db, {
+          principal: p, sourceIp: req.socket.remoteAddress ?? null, method: 'GET', route: `/vms/:vmId/console/${kind}`,
+          target: `vm:${vmId}`, status: ERROR_STATUS[err.code], result: 'error', errorCode: err.code,
+        });
+      }
       deny(err.code, err.message);
     });
   };

@@ -7,7 +7,8 @@ import { AppError, fromLibvirt } from '../../lib/app-error.ts';
 import type { Principal } from '../../lib/principal.ts';
 import type { HostRegistry } from '../hosts/host-registry.ts';
 import { credentialOf, type TicketStore } from './ticket-store.ts';
-import { requireLocalVnc, vncEndpointOf } from './vnc-target.ts';
+import { vncEndpointOf } from './vnc-target.ts';
+import { checkTunnelEndpoint, requireVncTransport } from './vnc-transport.ts';
 
 export interface ConsoleDeps { hosts: HostRegistry; tickets: TicketStore }
 
@@ -22,8 +23,9 @@ export async function issueConsoleTicket(deps: ConsoleDeps, vmId: string, kind: 
     throw fromLibvirt(e, 'reading the VM');
   }
   if (kind === 'vnc') {
-    requireLocalVnc(host.record.uri);
-    vncEndpointOf(xml);
+    const transport = requireVncTransport(host.record.uri);
+    const { endpoint } = vncEndpointOf(xml);
+    if (transport.kind === 'ssh') checkTunnelEndpoint(endpoint);
   } else {
     const devices = child(parseXml(xml), 'devices');
     if (children(devices, 'serial').length === 0 && children(devices, 'console').length === 0) {

@@ -3,9 +3,11 @@
 //   bytes waiting, and resumes when ws reports its writes flushed below it;
 // - towards the VM, the WebSocket stops reading (ws.pause: TCP backpressure to the browser)
 //   while the backend has not taken the last message.
+// The VNC backend is any Duplex: a TCP or unix socket to a local display, or the stdio of an
+// `ssh -W` child for a remote one (ssh-tunnel.ts).
 // A libvirt stream (serial) cannot be paused, but a serial line is slow: a browser that lets
 // SERIAL_MAX_BUFFER bytes pile up has stopped reading, and its socket is closed.
-import type net from 'node:net';
+import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import type { Stream } from '@ferry/libvirt';
 
@@ -14,7 +16,7 @@ export const SERIAL_MAX_BUFFER = 8 << 20;
 
 export interface Counters { toVm: number; fromVm: number }
 
-export function relayVnc(ws: WebSocket, socket: net.Socket, counters: Counters, leftover: { toVm: Buffer; fromVm: Buffer }): void {
+export function relayVnc(ws: WebSocket, socket: Duplex, counters: Counters, leftover: { toVm: Buffer; fromVm: Buffer }): void {
   const toBrowser = (chunk: Buffer) => {
     counters.fromVm += chunk.length;
     ws.send(chunk, { binary: true }, () => {

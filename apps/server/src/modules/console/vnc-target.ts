@@ -4,18 +4,17 @@
 // - Only a <graphics type='vnc'> listening on a loopback address or a unix socket qualifies:
 //   anything else would mean relaying to the network, which Ferry refuses (409
 //   CONSOLE_UNAVAILABLE). The port is the one QEMU was given (autoport assigns it at start).
-// - Hosts reached over the network (qemu+ssh://, qemu+tcp://…): their loopback is not Ferry's.
-//   Tunnelling is not built yet, so VNC is refused for them with CONSOLE_UNAVAILABLE; the
-//   serial console works for every host, through libvirt's own stream.
+// - That loopback is the VM's host's: for a host reached over the network, vnc-transport.ts
+//   decides how it is reached (an ssh tunnel for qemu+ssh://) or that it cannot be.
 // - The password is Ferry's: each connection sets a fresh random one on the live device
 //   (virDomainUpdateDeviceFlags with passwd=…; QEMU keeps clients already connected), so a
 //   password read earlier, or a local user on the host, cannot attach without Ferry. Drivers
 //   that cannot change it (libvirt's test driver) keep theirs, read from the secure XML.
 import { randomInt } from 'node:crypto';
-import { isIP } from 'node:net';
 import { children, child, parseXml, serializeXml, withElement, type XmlElement } from '@ferry/domain-xml';
 import { constants as C, isUnsupported, type Connection } from '@ferry/libvirt';
 import { AppError, fromLibvirt } from '../../lib/app-error.ts';
+import { isLoopback, vncTransportFor } from './vnc-transport.ts';
 
 export type VncEndpoint = { host: string; port: number } | { path: string };
 export interface VncTarget { endpoint: VncEndpoint; password: string | null }
@@ -24,20 +23,7 @@ const PASSWORD_CHARS = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz2345678
 const newPassword = (): string => Array.from({ length: 8 }, () => PASSWORD_CHARS[randomInt(PASSWORD_CHARS.length)]).join('');
 
 /** Whether a libvirt URI reaches the daemon on this machine (no host part, or a loopback one). */
-export function isLocalUri(uri: string): boolean {
-  try {
-    const host = new URL(uri).hostname.replace(/^\[|\]$/g, '');
-    return host === '' || host === 'localhost' || isLoopback(host);
-  } catch {
-    return false;
-  }
-}
-
-function isLoopback(address: string): boolean {
-  if (address === 'localhost') return true;
-  if (isIP(address) === 4) return address.startsWith('127.');
-  return address === '::1' || address === '0:0:0:0:0:0:0:1';
-}
+export const isLocalUri = (uri: string): boolean => vncTransportFor(uri).kind === 'local';
 
 /** The VNC graphics element of live domain XML and the endpoint it offers. */
 export function vncEndpointOf(domainXml: string): { el: XmlElement; endpoint: VncEndpoint } {
@@ -55,16 +41,8 @@ export function vncEndpointOf(domainXml: string): { el: XmlElement; endpoint: Vn
   return { el, endpoint: { host: address === 'localhost' ? '127.0.0.1' : address, port } };
 }
 
-/** Refuses VNC for a host whose loopback is not this machine's. */
-export function requireLocalVnc(hostUri: string): void {
-  if (!isLocalUri(hostUri)) {
-    throw new AppError('CONSOLE_UNAVAILABLE', 'VNC consoles of VMs on remote hosts are not available yet; use the serial console');
-  }
-}
-
-/** Reads the endpoint and sets a fresh password on the live display. */
-export async function prepareVncTarget(conn: Connection, uuid: string, hostUri: string): Promise<VncTarget> {
-  requireLocalVnc(hostUri);
+/** Reads the endpoint (`check` may refuse it) and sets a fresh password on the live display. */
+export async function prepareVncTarget(conn: Connection, uuid: string, check: (endpoint: VncEndpoint) => void = () => undefined): Promise<VncTarget> {
   const dom = conn.domain(uuid);
   let xml: string;
   try {
@@ -74,6 +52,7 @@ export async function prepareVncTarget(conn: Connection, uuid: string, hostUri: 
     throw fromLibvirt(e, 'reading the VM\'s display');
   }
   const { el, endpoint } = vncEndpointOf(xml);
+  check(endpoint);
   const password = newPassword();
   try {
     await dom.updateDevice(serializeXml(withElement(el, { attrs: { ...el.attrs, passwd: password } }), { indent: 0 }), C.VIR_DOMAIN_AFFECT_LIVE);
