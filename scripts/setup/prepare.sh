@@ -22,7 +22,9 @@ readonly LIBVIRT_WAIT_S=${FERRY_LIBVIRT_WAIT_S:-20}
 # Where the daemons' pid files and logs are (overridable for testing this script).
 readonly RUN_DIR=${FERRY_SETUP_RUN_DIR:-/run}
 readonly LIBVIRT_LOG_DIR=${FERRY_SETUP_LOG_DIR:-/var/log/libvirt}
-DEBIAN_PACKAGES=(libvirt-daemon-system libvirt-dev qemu-system-x86 qemu-utils ovmf dnsmasq-base iptables openssl iproute2)
+# openssh-client: VNC consoles of qemu+ssh:// hosts are tunnelled with `ssh -W`; openssh-server:
+# the console lab test runs its own sshd inside the lab's host B.
+DEBIAN_PACKAGES=(libvirt-daemon-system libvirt-dev qemu-system-x86 qemu-utils ovmf dnsmasq-base iptables openssl iproute2 openssh-client openssh-server)
 [[ ${FERRY_WITH_BROWSER:-} == 1 ]] && DEBIAN_PACKAGES+=(chromium)
 if [[ -n ${FERRY_SETUP_EXTRA_PACKAGES:-} ]]; then
   read -r -a _extra <<<"$FERRY_SETUP_EXTRA_PACKAGES"
