@@ -1,16 +1,16 @@
-// One host: connection, versions, and the readiness report with the exact fix for what fails.
+// One host: connection, versions, capacity, and the readiness report with the exact fix for
+// what fails; Edit and Remove for those who may manage it.
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { HostStateIcon } from '../../../components/state-icon.tsx';
 import { formatTime } from '../../../lib/format-units.ts';
-import { useHostReadiness } from '../api/get-host-readiness.ts';
 import { useHosts } from '../api/get-hosts.ts';
-
-const ACCEL = { kvm: 'KVM (hardware acceleration)', tcg: 'TCG (emulation: VMs run, slowly)', none: 'none: VMs cannot run' } as const;
+import { HostActions } from './host-actions.tsx';
+import { HostCapacity } from './host-capacity.tsx';
+import { ReadinessPanel } from './readiness-panel.tsx';
 
 export function HostPage({ hostId }: { hostId: string }) {
   const hosts = useHosts();
   const host = hosts.data?.find((h) => h.id === hostId);
-  const readiness = useHostReadiness(hostId);
   if (hosts.isPending) return <section className="page" aria-busy="true"><p className="muted">Loading…</p></section>;
   if (!host) return <section className="page"><ErrorMessage error={hosts.error} /><p>No host {hostId}.</p></section>;
   return (
@@ -18,12 +18,15 @@ export function HostPage({ hostId }: { hostId: string }) {
       <header className="page-header">
         <h1 id="host-title">{host.name}</h1>
         <span className="badge" data-testid="host-state" data-state={host.state}><HostStateIcon state={host.state} /> {host.state}</span>
+        <span className="spacer" />
+        <HostActions host={host} />
       </header>
       <div className="summary-grid">
         <section className="panel" aria-labelledby="host-conn">
           <h2 id="host-conn">Connection</h2>
           <dl className="props">
             <div><dt>URI</dt><dd><code>{host.uri}</code></dd></div>
+            {host.migrationUri && <div><dt>Migration URI</dt><dd><code>{host.migrationUri}</code></dd></div>}
             <div><dt>Since</dt><dd>{formatTime(host.stateSince)}</dd></div>
             {host.lastError && <div><dt>Last error</dt><dd className="warn">{host.lastError}</dd></div>}
             <div><dt>Hostname</dt><dd>{host.hostname ?? '—'}</dd></div>
@@ -31,23 +34,8 @@ export function HostPage({ hostId }: { hostId: string }) {
             <div><dt>Hypervisor</dt><dd>{host.hypervisorVersion ?? '—'}</dd></div>
           </dl>
         </section>
-        <section className="panel" aria-labelledby="host-ready">
-          <h2 id="host-ready">Readiness</h2>
-          <ErrorMessage error={readiness.error} />
-          {readiness.data && (
-            <>
-              <p>Acceleration: <strong data-testid="host-acceleration">{ACCEL[readiness.data.acceleration]}</strong></p>
-              <ul className="checks">
-                {readiness.data.checks.map((c) => (
-                  <li key={c.id} className={`check check-${c.status}`}>
-                    <span className="chip">{c.status}</span> {c.message}
-                    {c.fix && <pre className="fix" aria-label="Fix">{c.fix}</pre>}
-                  </li>
-                ))}
-              </ul>
-            </>
-          )}
-        </section>
+        <HostCapacity hostId={hostId} />
+        <ReadinessPanel hostId={hostId} />
       </div>
     </section>
   );
