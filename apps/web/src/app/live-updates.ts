@@ -10,6 +10,8 @@ import { networkKeys } from '../features/networks/api/network-keys.ts';
 import { storageKeys } from '../features/storage/api/storage-keys.ts';
 import { RECENT_TASKS } from '../features/tasks/api/get-tasks.ts';
 import { taskKeys } from '../features/tasks/api/task-keys.ts';
+import { upsertVmTask } from '../features/vm-tasks/api/get-vm-tasks.ts';
+import { vmTaskKeys } from '../features/vm-tasks/api/vm-task-keys.ts';
 import { vmKeys } from '../features/vms/api/vm-keys.ts';
 
 type EventOf<T extends EventMessage['type']> = Extract<EventMessage, { type: T }>;
@@ -78,6 +80,8 @@ export const EVENT_EFFECTS: EventEffects = {
         if (i >= 0) return tasks.map((t, j) => (j === i ? e.task : t));
         return [e.task, ...tasks].slice(0, RECENT_TASKS);
       });
+      // The VM page's Tasks tab: its list follows the VM's tasks the same way.
+      if (e.task.target.kind === 'vm') qc.setQueryData<Task[]>(vmTaskKeys.list(e.task.target.id), (tasks) => upsertVmTask(tasks, e.task));
     },
     invalidate: (e) => {
       const { task } = e;
