@@ -1,0 +1,39 @@
+// Clone and Convert to template, for the VM page's header. Both need a stopped VM (a template
+// is always stopped); converting asks first, since a template can no longer start.
+import { useState } from 'react';
+import type { VmDetail } from '@ferry/contract';
+import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
+import { notify } from '../../../components/toasts.tsx';
+import { useMakeTemplate } from '../api/make-template.ts';
+import { CloneVmDialog } from './clone-vm-dialog.tsx';
+
+export function VmCopyActions({ vm }: { vm: VmDetail }) {
+  const [open, setOpen] = useState<'clone' | 'template' | null>(null);
+  const template = useMakeTemplate();
+  const stopped = vm.state === 'shutoff';
+  const why = stopped ? undefined : 'Shut the VM down first';
+  const close = () => {
+    setOpen(null);
+    template.reset();
+  };
+  return (
+    <>
+      <button type="button" id="vm-clone" data-testid="vm-clone" disabled={!stopped} title={why} onClick={() => setOpen('clone')}>
+        Clone
+      </button>
+      {!vm.template && (
+        <button type="button" id="vm-template" data-testid="vm-template" disabled={!stopped} title={why} onClick={() => setOpen('template')}>
+          Convert to template
+        </button>
+      )}
+      {open === 'clone' && <CloneVmDialog vm={vm} onClose={close} />}
+      {open === 'template' && (
+        <ConfirmDialog title={`Convert ${vm.name} to a template?`} confirmLabel="Convert to template" busy={template.isPending}
+          error={template.error} onCancel={close}
+          onConfirm={() => template.mutate(vm.id, { onSuccess: () => { notify(`Converting ${vm.name} to a template…`); close(); } })}>
+          <p>A template can no longer be started; it serves as the source of clones (linked clones share its disks). This cannot be undone from the dashboard.</p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
