@@ -28,6 +28,9 @@ export function AppRoutes() {
   if ((m = matchPath('/vms/:vmId/hardware', path))) return <VmDetailPage key={m.vmId} vmId={m.vmId!} tab="hardware" />;
   if ((m = matchPath('/vms/:vmId/console', path))) return <VmDetailPage key={m.vmId} vmId={m.vmId!} tab="console" />;
   if ((m = matchPath('/vms/:vmId/console/serial', path))) return <VmDetailPage key={m.vmId} vmId={m.vmId!} tab="console" consoleKind="serial" />;
+  for (const tab of ['snapshots', 'migrate', 'tasks', 'permissions'] as const) {
+    if ((m = matchPath(`/vms/:vmId/${tab}`, path))) return <VmDetailPage key={m.vmId} vmId={m.vmId!} tab={tab} />;
+  }
   if ((m = matchPath('/hosts/:hostId', path))) return <HostPage hostId={m.hostId!} />;
   if ((m = matchPath('/storage/:hostId/:pool', path))) return <PoolPage hostId={m.hostId!} pool={m.pool!} />;
   if (path === '/admin') return <AdminArea />;

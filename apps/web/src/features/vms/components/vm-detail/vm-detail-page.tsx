@@ -1,4 +1,5 @@
-// One VM: its name, state and power actions above tabs (Summary, Hardware, Console; more to come).
+// One VM: its name, state, power, clone and template actions above tabs (Summary, Hardware,
+// Console, Snapshots, Migrate, Tasks, Permissions).
 import { useState } from 'react';
 import type { ConsoleKind } from '@ferry/contract';
 import { ErrorMessage } from '../../../../components/error-message.tsx';
@@ -6,6 +7,11 @@ import { VmStateBadge } from '../../../../components/state-icon.tsx';
 import { Tabs } from '../../../../components/tabs.tsx';
 import { isApiError } from '../../../../lib/api-error.ts';
 import { VmConsoleTab } from '../../../console/components/vm-console-tab.tsx';
+import { VmMigrateTab } from '../../../migrations/components/vm-migrate-tab.tsx';
+import { VmSnapshotsTab } from '../../../snapshots/components/vm-snapshots-tab.tsx';
+import { VmCopyActions } from '../../../vm-clone/components/vm-copy-actions.tsx';
+import { VmPermissionsTab } from '../../../vm-permissions/components/vm-permissions-tab.tsx';
+import { VmTasksTab } from '../../../vm-tasks/components/vm-tasks-tab.tsx';
 import { useHosts } from '../../../hosts/api/get-hosts.ts';
 import { useVm } from '../../api/get-vm.ts';
 import { DeleteVmDialog } from './delete-vm-dialog.tsx';
@@ -13,7 +19,7 @@ import { PowerButtons } from './power-buttons.tsx';
 import { VmHardwareTab } from './vm-hardware-tab.tsx';
 import { VmSummaryTab } from './vm-summary-tab.tsx';
 
-export const VM_TABS = ['summary', 'hardware', 'console'] as const;
+export const VM_TABS = ['summary', 'hardware', 'console', 'snapshots', 'migrate', 'tasks', 'permissions'] as const;
 export type VmTab = (typeof VM_TABS)[number];
 
 export function VmDetailPage({ vmId, tab, consoleKind = 'vnc' }: { vmId: string; tab: VmTab; consoleKind?: ConsoleKind }) {
@@ -41,6 +47,7 @@ export function VmDetailPage({ vmId, tab, consoleKind = 'vnc' }: { vmId: string;
         {v.template ? <span className="chip">template</span> : <VmStateBadge state={v.state} />}
         <span className="spacer" />
         <PowerButtons vm={v} />
+        <VmCopyActions vm={v} />
         <button type="button" id="vm-delete" data-testid="vm-delete" className="danger-outline"
           disabled={v.state !== 'shutoff' && v.state !== 'crashed'} title={v.state === 'shutoff' ? undefined : 'Stop the VM first'}
           onClick={() => setDeleting(true)}>
@@ -51,11 +58,19 @@ export function VmDetailPage({ vmId, tab, consoleKind = 'vnc' }: { vmId: string;
         { id: 'summary', label: 'Summary', to: `/vms/${v.id}` },
         { id: 'hardware', label: 'Hardware', to: `/vms/${v.id}/hardware` },
         { id: 'console', label: 'Console', to: `/vms/${v.id}/console` },
+        { id: 'snapshots', label: 'Snapshots', to: `/vms/${v.id}/snapshots` },
+        { id: 'migrate', label: 'Migrate', to: `/vms/${v.id}/migrate` },
+        { id: 'tasks', label: 'Tasks', to: `/vms/${v.id}/tasks` },
+        { id: 'permissions', label: 'Permissions', to: `/vms/${v.id}/permissions` },
       ]} />
       <div role="tabpanel" aria-labelledby={`tab-${tab}`} className="tab-panel">
         {tab === 'summary' && <VmSummaryTab vm={v} host={host} />}
         {tab === 'hardware' && <VmHardwareTab vm={v} />}
         {tab === 'console' && <VmConsoleTab vm={v} kind={consoleKind} />}
+        {tab === 'snapshots' && <VmSnapshotsTab vm={v} />}
+        {tab === 'migrate' && <VmMigrateTab vm={v} />}
+        {tab === 'tasks' && <VmTasksTab vm={v} />}
+        {tab === 'permissions' && <VmPermissionsTab vm={v} />}
       </div>
       {deleting && <DeleteVmDialog vm={v} onClose={() => setDeleting(false)} />}
     </section>
