@@ -3,6 +3,7 @@
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { HostStateIcon } from '../../../components/state-icon.tsx';
 import { formatTime } from '../../../lib/format-units.ts';
+import { HostMetricsPanel } from '../../metrics/lazy-sections.tsx';
 import { useHosts } from '../api/get-hosts.ts';
 import { HostActions } from './host-actions.tsx';
 import { HostCapacity } from './host-capacity.tsx';
@@ -36,6 +37,7 @@ export function HostPage({ hostId }: { hostId: string }) {
         </section>
         <HostCapacity hostId={hostId} />
         <ReadinessPanel hostId={hostId} />
+        <HostMetricsPanel hostId={hostId} />
       </div>
     </section>
   );

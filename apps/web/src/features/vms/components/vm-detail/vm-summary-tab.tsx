@@ -1,6 +1,7 @@
 import type { Host, VmDetail } from '@ferry/contract';
 import { VmStateBadge } from '../../../../components/state-icon.tsx';
 import { formatDuration, formatMiB } from '../../../../lib/format-units.ts';
+import { VmMetricsPanel } from '../../../metrics/lazy-sections.tsx';
 
 const acceleration = (domainType: string) => (domainType === 'kvm' ? 'KVM (hardware)' : domainType === 'qemu' ? 'TCG (emulated, slower: no usable KVM on this host)' : domainType);
 
@@ -34,6 +35,7 @@ export function VmSummaryTab({ vm, host }: { vm: VmDetail; host: Host | undefine
         <p className="description" data-testid="vm-description">{vm.description || <span className="muted">No description.</span>}</p>
         <div className="cell-tags">{vm.tags.map((t) => <span key={t} className="chip">{t}</span>)}</div>
       </section>
+      {!vm.template && <VmMetricsPanel vmId={vm.id} running={vm.state === 'running'} />}
     </div>
   );
 }
