@@ -33,9 +33,10 @@ for h in $LAB_HOSTS; do
     ip netns del "$ns" || lab_log "could not delete netns $ns"
   fi
 done
-# The pair normally goes with its namespaces; only if up.sh died between `link add` and moving it.
-for h in $LAB_HOSTS; do
-  ip link show "$(lab_veth "$h")" >/dev/null 2>&1 && ip link del "$(lab_veth "$h")" 2>/dev/null
+# The pairs normally go with their namespaces; only if up.sh (or lab.ts labRootLink, whose
+# root-side end is flvethR) died between `link add` and moving one end.
+for v in $(lab_veth A) $(lab_veth B) flvethR; do
+  ip link show "$v" >/dev/null 2>&1 && ip link del "$v" 2>/dev/null
 done
 
 # `ip netns add` bind-mounts /run/netns onto itself when it creates it. Undo that only if we

@@ -59,6 +59,8 @@ export async function prepareVncTarget(conn: Connection, uuid: string, check: (e
     return { endpoint, password };
   } catch (e) {
     if (isUnsupported(e)) return { endpoint, password: el.attrs.passwd ?? null };
+    // QEMU sets a password only on a display started with one ('Could not set password').
+    if (el.attrs.passwd === undefined) throw new AppError('CONSOLE_UNAVAILABLE', 'the VM\'s VNC display was started without a password, and QEMU cannot give it one while it runs; define the display with a password (passwd=) and restart the VM', undefined, undefined, e);
     throw fromLibvirt(e, 'setting the VNC password');
   }
 }
