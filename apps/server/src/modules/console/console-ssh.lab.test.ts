@@ -226,6 +226,17 @@ describe.runIf(asRoot && haveSshd)('VNC console of a qemu+ssh:// host, through s
     await expect.poll(() => tunnels(), { timeout: 5_000 }).toEqual([]);
   }, 120_000);
 
+  it('an ssh child that dies mid-session closes the WebSocket (4002 console-ended: the VM still runs) and the session is audited', async () => {
+    const { ws } = await openVnc(guest!.uuid);
+    const [pid] = tunnels();
+    expect(pid).toBeGreaterThan(0);
+    const end = closed(ws);
+    process.kill(pid!, 'SIGKILL');
+    expect(await end).toEqual({ code: 4002, reason: 'console-ended' });
+    const audit = (await app.inject({ method: 'GET', url: `/api/v1/audit?route=/vms/:vmId/console/vnc&target=vm:${guest!.uuid}`, headers: admin })).json() as { items: { result: string; status: number }[] };
+    expect(audit.items.filter((i) => i.status === 101 && i.result === 'success').length).toBeGreaterThanOrEqual(7);
+  }, 30_000);
+
   async function refusal(): Promise<Refusal> {
     const r = await connect(base, await ticket(guest!.uuid), admin);
     if (!('status' in r)) { r.close(); throw new Error('the console opened'); }

@@ -109,6 +109,22 @@ describe('console sockets on qemu:///system', () => {
     await closed(ws);
   }, 60_000);
 
+  it('VNC: ticket → ServerInit time on a local display, over 5 opens', async () => {
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t0 = performance.now();
+      const ws = await open('vnc');
+      await viewerHandshake(ws);
+      times.push(performance.now() - t0);
+      ws.close();
+      await closed(ws);
+    }
+    times.sort((a, b) => a - b);
+    // The same measure through ssh -W is in console-ssh.lab.test.ts.
+    console.info(`console.int: ticket → ServerInit, local display: median ${times[2]!.toFixed(0)} ms (min ${times[0]!.toFixed(0)}, max ${times[4]!.toFixed(0)})`);
+    expect(times[2]).toBeLessThan(5_000);
+  }, 60_000);
+
   it('VNC: the password is Ferry’s — the one the domain was defined with no longer opens the display', async () => {
     const port = Number(/<graphics type='vnc' port='(\d+)'/.exec(virsh('dumpxml', guest.name))?.[1]);
     expect(port).toBeGreaterThan(0);
