@@ -24,7 +24,7 @@ export function VmMigrateTab({ vm }: { vm: VmDetail }) {
     return (
       <EmptyState title="No other host to migrate to">
         <p data-testid="migrate-one-host">
-          Ferry knows only the host {vm.name} is on. Migration moves a VM to another host: add a second host first.
+          Ferry knows one host only ({vm.hostId}). Migration moves a VM to another host: add a second host first.
         </p>
         <p><Link to="/">Go to the datacenter</Link></p>
       </EmptyState>

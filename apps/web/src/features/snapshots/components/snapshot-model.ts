@@ -15,6 +15,9 @@ const CONSISTENCY: Record<Snapshot['consistency'], string> = {
   memory: 'with memory', offline: 'VM off', quiesced: 'file systems frozen', 'crash-consistent': 'crash-consistent', unknown: 'unknown',
 };
 
+/** Snapshots live for months: the date as well as the time. */
+export const takenAt = (iso: string): string => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
 export const kindText = (s: Snapshot): string => `${s.kind === 'full' ? 'full' : 'disk-only'}, ${s.location}`;
 export const consistencyText = (s: Snapshot): string => CONSISTENCY[s.consistency];
 

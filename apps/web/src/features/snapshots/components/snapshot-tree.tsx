@@ -2,8 +2,8 @@
 // depth), with the "you are here" marker on the current one. Names and descriptions are
 // user- or guest-made: rendered as text only.
 import type { Snapshot } from '@ferry/contract';
-import { formatBytes, formatTime } from '../../../lib/format-units.ts';
-import { consistencyText, kindText } from './snapshot-model.ts';
+import { formatBytes } from '../../../lib/format-units.ts';
+import { consistencyText, kindText, takenAt } from './snapshot-model.ts';
 
 interface Props {
   snapshots: Snapshot[];
@@ -22,7 +22,7 @@ export function SnapshotTree({ snapshots, onRevert, onDelete }: Props) {
               <span style={{ paddingLeft: s.depth * 18 }}>{s.depth > 0 ? '└ ' : ''}{s.name}</span>
               {s.current && <span className="chip" data-testid="snapshot-current" title="The VM is at this snapshot: the next one taken goes below it">you are here</span>}
             </td>
-            <td>{formatTime(s.createdAt)}</td>
+            <td>{takenAt(s.createdAt)}</td>
             <td>{kindText(s)}</td>
             <td>{s.vmState}, {consistencyText(s)}</td>
             <td className="num">{s.sizeBytes === null ? '—' : formatBytes(s.sizeBytes)}</td>

@@ -17,7 +17,7 @@ export function VmCopyActions({ vm }: { vm: VmDetail }) {
     template.reset();
   };
   return (
-    <>
+    <div className="toolbar" role="toolbar" aria-label="Copies">
       <button type="button" id="vm-clone" data-testid="vm-clone" disabled={!stopped} title={why} onClick={() => setOpen('clone')}>
         Clone
       </button>
@@ -34,6 +34,6 @@ export function VmCopyActions({ vm }: { vm: VmDetail }) {
           <p>A template can no longer be started; it serves as the source of clones (linked clones share its disks). This cannot be undone from the dashboard.</p>
         </ConfirmDialog>
       )}
-    </>
+    </div>
   );
 }
