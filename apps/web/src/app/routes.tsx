@@ -1,7 +1,7 @@
 // The dashboard's pages by URL.
 import type { VmState } from '@ferry/contract';
 import { AdminArea } from '../features/admin/components/admin-area.tsx';
-import { ADMIN_SECTIONS, type AdminSection } from '../features/admin/admin-access.ts';
+import { adminSectionAt } from '../features/admin/admin-access.ts';
 import { DatacenterPage } from '../features/hosts/components/datacenter-page.tsx';
 import { HostPage } from '../features/hosts/components/host-page.tsx';
 import { NetworkPage } from '../features/networks/components/network-page.tsx';
@@ -33,8 +33,8 @@ export function AppRoutes() {
   }
   if ((m = matchPath('/hosts/:hostId', path))) return <HostPage hostId={m.hostId!} />;
   if ((m = matchPath('/storage/:hostId/:pool', path))) return <PoolPage hostId={m.hostId!} pool={m.pool!} />;
-  if (path === '/admin') return <AdminArea />;
-  if ((m = matchPath('/admin/:section', path)) && (ADMIN_SECTIONS as readonly string[]).includes(m.section!)) return <AdminArea section={m.section as AdminSection} />;
+  const admin = adminSectionAt(path);
+  if (admin) return <AdminArea key={admin} section={admin} />;
   if ((m = matchPath('/networks/:hostId/:name', path))) return <NetworkPage hostId={m.hostId!} name={m.name!} />;
   return (
     <EmptyState title="No such page">

@@ -1,6 +1,7 @@
 import { Logo } from '../../components/icons.tsx';
 import { Link } from '../../lib/router.tsx';
 import { setTheme, useTheme } from '../../lib/theme.ts';
+import { AdminLink } from '../../features/admin/components/admin-link.tsx';
 import { openCreateWizard } from '../../features/vms/components/create-wizard/wizard-store.ts';
 import { ConnectionIndicator } from './connection-indicator.tsx';
 import { UserMenu } from './user-menu.tsx';
@@ -12,7 +13,7 @@ export function TopBar() {
       <Link to="/" className="brand" aria-label="Ferry: datacenter overview"><Logo /> Ferry</Link>
       <nav aria-label="Main" className="top-nav">
         <Link to="/vms" id="nav-vms">Virtual machines</Link>
-        <Link to="/admin" id="nav-admin">Administration</Link>
+        <AdminLink />
       </nav>
       <span className="spacer" />
       <button type="button" id="create-vm-button" className="primary" onClick={() => openCreateWizard()}>Create VM</button>

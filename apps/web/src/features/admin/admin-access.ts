@@ -8,6 +8,17 @@ import { useMe } from '../auth/api/get-me.ts';
 export const ADMIN_SECTIONS = ['users', 'grants', 'tokens', 'audit'] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number];
 
+/**
+ * Each section's page. Top-level paths, not /admin/…: the server serves the dashboard only
+ * under the sections it lists (apps/server/src/plugins/web.ts PAGE_SECTIONS), and these four
+ * are there already — a reload or a shared link of any of them works.
+ */
+export const ADMIN_PATHS: Readonly<Record<AdminSection, string>> = { users: '/users', grants: '/acl', tokens: '/tokens', audit: '/audit' };
+
+/** The section a path (without its query) shows, or null. */
+export const adminSectionAt = (path: string): AdminSection | null =>
+  ADMIN_SECTIONS.find((s) => ADMIN_PATHS[s] === path) ?? null;
+
 export interface AdminAccess {
   loaded: boolean;
   manageUsers: boolean;

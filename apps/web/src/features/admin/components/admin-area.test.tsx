@@ -12,7 +12,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-function setup(role: Role, section?: AdminSection) {
+function setup(role: Role, section: AdminSection) {
   mockFetch({
     'GET /api/v1/auth/me': { body: meWith(role) },
     'GET /api/v1/tokens': { body: { items: [] } },
@@ -20,20 +20,20 @@ function setup(role: Role, section?: AdminSection) {
     'GET /api/v1/acl': { body: { items: [] } },
     'GET /api/v1/audit': { body: { items: [], total: 0, limit: 50, offset: 0 } },
   });
-  renderWithClient(<AdminArea {...(section ? { section } : {})} />);
+  renderWithClient(<AdminArea section={section} />);
 }
 
 const tabs = () => screen.getAllByRole('tab').map((t) => t.textContent);
 
 describe('the Administration area', () => {
   it('shows an administrator every section, users first', async () => {
-    setup('Administrator');
+    setup('Administrator', 'users');
     await screen.findByTestId('users-page');
     expect(tabs()).toEqual(['Users', 'Permissions', 'API tokens', 'Audit log']);
   });
 
   it('shows an operator only their tokens, and refuses the other sections in words', async () => {
-    setup('Operator');
+    setup('Operator', 'tokens');
     await screen.findByTestId('tokens-page');
     expect(tabs()).toEqual(['API tokens']);
     cleanup();

@@ -3,7 +3,7 @@
 import type { ReactNode } from 'react';
 import { EmptyState } from '../../../components/empty-state.tsx';
 import { Tabs, type TabDef } from '../../../components/tabs.tsx';
-import { mayOpen, useAdminAccess, type AdminSection } from '../admin-access.ts';
+import { ADMIN_PATHS, mayOpen, useAdminAccess, type AdminSection } from '../admin-access.ts';
 import { AuditPage } from '../audit/components/audit-page.tsx';
 import { GrantsPage } from '../grants/components/grants-page.tsx';
 import { TokensPage } from '../tokens/components/tokens-page.tsx';
@@ -23,11 +23,9 @@ const PAGES: Record<AdminSection, () => ReactNode> = {
   audit: () => <AuditPage />,
 };
 
-/** `section` absent (/admin): the first section the caller may open. */
-export function AdminArea({ section: asked }: { section?: AdminSection }) {
+export function AdminArea({ section }: { section: AdminSection }) {
   const access = useAdminAccess();
-  const section = asked ?? (access.manageUsers ? 'users' : 'tokens');
-  const tabs: TabDef[] = SECTIONS.filter((s) => mayOpen(access, s.id)).map((s) => ({ id: s.id, label: s.label, to: `/admin/${s.id}` }));
+  const tabs: TabDef[] = SECTIONS.filter((s) => mayOpen(access, s.id)).map((s) => ({ id: s.id, label: s.label, to: ADMIN_PATHS[s.id] }));
   return (
     <section className="page" aria-labelledby="admin-title" data-testid="admin-area">
       <header className="page-header"><h1 id="admin-title">Administration</h1></header>

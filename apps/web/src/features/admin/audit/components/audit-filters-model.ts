@@ -1,4 +1,4 @@
-// The audit page's filters live in the URL (/admin/audit?username=…&result=error&page=2), so a
+// The audit page's filters live in the URL (/audit?username=…&result=error&page=2), so a
 // filtered view can be linked to and survives a reload. This turns the query string into the
 // API's query and back; times are entered as local date-times and sent as ISO timestamps.
 import { AuditResultSchema } from '@ferry/contract';

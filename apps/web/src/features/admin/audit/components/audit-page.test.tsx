@@ -5,7 +5,7 @@ import { mockFetch } from '../../../../testing/fetch-mock.ts';
 import { renderWithClient } from '../../../../testing/render.tsx';
 import { AuditPage } from './audit-page.tsx';
 
-beforeEach(() => window.history.replaceState(null, '', '/admin/audit'));
+beforeEach(() => window.history.replaceState(null, '', '/audit'));
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();

@@ -1,11 +1,12 @@
 // The audit log, newest first: filters (user, action, route, target, result, time range) kept in
-// the URL, pages of 50, and each entry's configuration diff on demand. Every string from the
+// the URL (/audit?username=…), pages of 50, and each entry's configuration diff on demand. Every string from the
 // server is rendered as text.
 import { useState } from 'react';
 import type { AuditEntry } from '@ferry/contract';
 import { EmptyState } from '../../../../components/empty-state.tsx';
 import { ErrorMessage } from '../../../../components/error-message.tsx';
 import { navigate, useLocation } from '../../../../lib/router.tsx';
+import { ADMIN_PATHS } from '../../admin-access.ts';
 import { SECTION } from '../../section-style.ts';
 import { useAudit } from '../api/get-audit.ts';
 import { AuditDiff } from './audit-diff.tsx';
@@ -35,7 +36,7 @@ export function AuditPage() {
   const search = location.includes('?') ? location.slice(location.indexOf('?')) : '';
   const filters = filtersFromSearch(search);
   const audit = useAudit(queryFromFilters(filters));
-  const go = (f: Filters) => navigate(`/admin/audit${searchFromFilters(f)}`);
+  const go = (f: Filters) => navigate(`${ADMIN_PATHS.audit}${searchFromFilters(f)}`);
   const total = audit.data?.total ?? 0;
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
   const first = total === 0 ? 0 : (filters.page - 1) * PAGE_SIZE + 1;

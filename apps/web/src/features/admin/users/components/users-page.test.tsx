@@ -39,6 +39,9 @@ describe('users', () => {
     await screen.findByText('bob');
     expect(screen.getByText('Auditor on /hosts/local')).toBeTruthy();
     expect(screen.getByText('you')).toBeTruthy();
+    // No locking oneself out.
+    expect((screen.getByRole('button', { name: 'Delete admin' }) as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByRole('button', { name: 'Disable admin' }) as HTMLButtonElement).disabled).toBe(true);
   });
 
   it('creates a user with a role, checking the name and password first', async () => {

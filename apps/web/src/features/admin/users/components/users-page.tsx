@@ -14,8 +14,9 @@ import { useUsers } from '../api/get-users.ts';
 import { SECTION } from '../../section-style.ts';
 import { CreateUserDialog } from './create-user-dialog.tsx';
 import { ResetPasswordDialog } from './reset-password-dialog.tsx';
+import { UserRow, type UserAction } from './user-row.tsx';
 
-type Pending = { kind: 'disable' | 'delete' | 'password'; user: User } | null;
+type Pending = { kind: Exclude<UserAction, 'enable'>; user: User } | null;
 
 const rolesOf = (grants: Grant[] | undefined, userId: string) =>
   (grants ?? []).filter((g) => g.userId === userId).map((g) => `${g.role} on ${g.path}`).join(', ');
@@ -29,6 +30,13 @@ export function UsersPage() {
   const [creating, setCreating] = useState(false);
   const [pending, setPending] = useState<Pending>(null);
   const close = () => { setPending(null); update.reset(); remove.reset(); };
+  const act = (action: UserAction, user: User) => {
+    if (action !== 'enable') return setPending({ kind: action, user });
+    update.mutate({ id: user.id, disabled: false }, {
+      onSuccess: () => notify(`Enabled ${user.username}`),
+      onError: (e) => notify(`${user.username}: ${e.message}`, 'error'),
+    });
+  };
 
   return (
     <div className="admin-section" style={SECTION} data-testid="users-page">
@@ -42,20 +50,7 @@ export function UsersPage() {
           <thead><tr><th>Username</th><th>Status</th><th>Roles</th><th>Created</th><th><span className="sr-only">Actions</span></th></tr></thead>
           <tbody>
             {users.data.map((u) => (
-              <tr key={u.id} data-testid="user-row" data-username={u.username} data-disabled={u.disabled}>
-                <td>{u.username}{u.id === me.data?.user.id && <span className="chip">you</span>}</td>
-                <td>{u.disabled ? <span className="chip chip-warn">disabled</span> : 'active'}</td>
-                <td>{rolesOf(grants.data, u.id) || <span className="muted">none</span>}</td>
-                <td>{new Date(u.createdAt).toLocaleString()}</td>
-                <td className="toolbar">
-                  {u.disabled
-                    ? <button type="button" aria-label={`Enable ${u.username}`} disabled={update.isPending}
-                      onClick={() => update.mutate({ id: u.id, disabled: false }, { onSuccess: () => notify(`Enabled ${u.username}`), onError: (e) => notify(`${u.username}: ${e.message}`, 'error') })}>Enable</button>
-                    : <button type="button" aria-label={`Disable ${u.username}`} onClick={() => setPending({ kind: 'disable', user: u })}>Disable</button>}
-                  <button type="button" aria-label={`New password for ${u.username}`} onClick={() => setPending({ kind: 'password', user: u })}>Password…</button>
-                  <button type="button" className="danger-outline" aria-label={`Delete ${u.username}`} onClick={() => setPending({ kind: 'delete', user: u })}>Delete</button>
-                </td>
-              </tr>
+              <UserRow key={u.id} user={u} roles={rolesOf(grants.data, u.id)} self={u.id === me.data?.user.id} busy={update.isPending} onAction={act} />
             ))}
           </tbody>
         </table>
