@@ -32,7 +32,7 @@ export function HostCapacity({ hostId }: { hostId: string }) {
           <dt>CPU</dt>
           <dd data-testid="capacity-cpu">
             {point ? <><ProgressBar percent={point.cpuPct.avg} label="Host CPU usage" /> {point.cpuPct.avg.toFixed(0)}% busy</> : <span className="muted">no sample yet</span>}
-            {' · '}{vcpus} vCPUs given to {running.length} running VMs
+            {' · '}{vcpus} vCPUs given to {running.length} running VM{running.length === 1 ? '' : 's'}
           </dd>
         </div>
         <div>

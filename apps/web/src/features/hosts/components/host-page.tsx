@@ -36,7 +36,7 @@ export function HostPage({ hostId }: { hostId: string }) {
           </dl>
         </section>
         <HostCapacity hostId={hostId} />
-        <ReadinessPanel hostId={hostId} />
+        <ReadinessPanel hostId={hostId} hostState={host.state} />
         <HostMetricsPanel hostId={hostId} />
       </div>
     </section>

@@ -1,6 +1,7 @@
 // The host's readiness report: acceleration, then each check with its status, its message and,
 // where something is wrong, the exact command that fixes it (with a copy button).
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { HostState } from '@ferry/contract';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { useHostReadiness } from '../api/get-host-readiness.ts';
 
@@ -16,8 +17,17 @@ function CopyButton({ text, label }: { text: string; label: string }) {
   );
 }
 
-export function ReadinessPanel({ hostId }: { hostId: string }) {
+export function ReadinessPanel({ hostId, hostState }: { hostId: string; hostState: HostState }) {
   const readiness = useHostReadiness(hostId);
+  // A report made while the host was still connecting (or had dropped) says only that: ask
+  // again once the connection state changes rather than show it for the next minute.
+  const seen = useRef(hostState);
+  const { refetch } = readiness;
+  useEffect(() => {
+    if (seen.current === hostState) return;
+    seen.current = hostState;
+    void refetch();
+  }, [hostState, refetch]);
   const r = readiness.data;
   const failing = r?.checks.filter((c) => c.status !== 'pass').length ?? 0;
   return (
