@@ -29,7 +29,6 @@ export const TUNNEL_FAILURE = { tunnel: 'ssh' } as const;
 const CONNECT_TIMEOUT_MS = 5_000;
 // ssh's own ConnectTimeout, then key exchange, authentication and the channel open.
 const SSH_HANDSHAKE_TIMEOUT_MS = SSH_CONNECT_TIMEOUT_S * 1000 + 10_000;
-const SSH_BINARY = 'ssh';
 const locks = new Map<string, Promise<unknown>>();
 
 function serialized<T>(key: string, f: () => Promise<T>): Promise<T> {
@@ -72,10 +71,10 @@ async function direct(endpoint: VncEndpoint, password: string | null): Promise<V
   return { stream: socket, leftover, via: 'local' };
 }
 
-async function tunnelled(ssh: SshTarget, hostName: string, endpoint: VncEndpoint, password: string | null, log?: FastifyBaseLogger): Promise<VncBackend> {
+async function tunnelled(ssh: SshTarget, hostName: string, endpoint: VncEndpoint, password: string | null, sshBinary: string, log?: FastifyBaseLogger): Promise<VncBackend> {
   const argv = sshArgv(ssh, endpoint);
   const started = Date.now();
-  const tunnel = new SshTunnel(SSH_BINARY, argv);
+  const tunnel = new SshTunnel(sshBinary, argv);
   const pid = tunnel.pid;
   void tunnel.exited.then((exit) => {
     const stderr = redactSshStderr(exit.stderr);
@@ -92,12 +91,15 @@ async function tunnelled(ssh: SshTarget, hostName: string, endpoint: VncEndpoint
   return { stream: tunnel, leftover, via: 'ssh' };
 }
 
-/** `host`: the Ferry host the VM is on (its URI says how to reach the display; its name is used in messages). */
-export function openVncBackend(conn: Connection, uuid: string, host: { name: string; uri: string }, log?: FastifyBaseLogger): Promise<VncBackend> {
+/**
+ * `host`: the Ferry host the VM is on (its URI says how to reach the display; its name is used in
+ * messages). `sshBinary`: OpenSSH's client, found on PATH (tests pass a stand-in).
+ */
+export function openVncBackend(conn: Connection, uuid: string, host: { name: string; uri: string }, log?: FastifyBaseLogger, sshBinary = 'ssh'): Promise<VncBackend> {
   return serialized(uuid, async () => {
     const transport = requireVncTransport(host.uri);
     const target = await prepareVncTarget(conn, uuid, transport.kind === 'ssh' ? checkTunnelEndpoint : undefined);
-    if (transport.kind === 'ssh') return tunnelled(transport.ssh, host.name, target.endpoint, target.password, log);
+    if (transport.kind === 'ssh') return tunnelled(transport.ssh, host.name, target.endpoint, target.password, sshBinary, log);
     return direct(target.endpoint, target.password);
   });
 }
