@@ -152,7 +152,8 @@ describe.skipIf(missing !== null)('administration, storage and hosts, end to end
     await page.click('#host-form-submit');
     await page.waitForURL(new RegExp(`/hosts/${hostName}$`));
     await page.locator('[data-testid=host-state][data-state=connected]').waitFor({ timeout: 30_000 });
-    await page.locator('[data-testid=readiness-check]').first().waitFor();
+    // Asked again once connected: the report is about the host, not about "still connecting".
+    await page.locator('[data-testid=readiness-check][data-check="libvirt.reachable"][data-status=pass]').waitFor();
     await page.locator('[data-testid=capacity-storage]').waitFor();
     await screenshot(page, 'admin-05-added-host');
     await page.click('#host-remove');
@@ -178,6 +179,10 @@ describe.skipIf(missing !== null)('administration, storage and hosts, end to end
     await row.waitFor();
     expect(await row.textContent()).toContain('Operator on /');
     await screenshot(page, 'admin-08-users');
+    // The role given at creation is a grant on `/`, listed under Permissions.
+    await page.click('[data-testid=tab-grants]');
+    await page.locator(`[data-testid=grant-row][data-username="${username}"][data-path="/"]`).waitFor();
+    await screenshot(page, 'admin-08-permissions');
   });
 
   it('lets that user create an API token, shown once, that works until revoked', async () => {
