@@ -2,7 +2,8 @@
 // guest (stopped throughout): clone the VM (the clone appears in virsh; opened and deleted
 // through the dashboard, it goes again); take two snapshots and revert to the first (libvirt's
 // own snapshot list and current marker agree with the page), delete one; the Migrate tab with
-// one host says a second is needed; the Tasks tab lists this VM's tasks and opens a log; the
+// one host says a second is needed, and with a second (libvirt's test driver) the pre-flight
+// shows the server's checks; the Tasks tab lists this VM's tasks and opens a log; the
 // Permissions tab grants a role on the VM to a user and takes it back. Screenshots of each tab
 // go to e2e/screenshots/. Domains are named ferry-test-web-tabs-* and always removed.
 import { randomBytes } from 'node:crypto';
@@ -135,6 +136,31 @@ describe.skipIf(missing !== null)('the VM page tabs, end to end', () => {
     expect(await empty.textContent()).toMatch(/add a second host first/);
     expect(new URL(page.url()).pathname).toBe(`/vms/${vm.vmId}/migrate`);
     await screenshot(page, 'tabs-06-migrate-one-host');
+  });
+
+  it('with a second host, runs the pre-flight and shows each check with its reason', async () => {
+    // libvirt's in-process test driver as the second host: a real target for the checks,
+    // nothing ever migrates (it cannot receive a QEMU guest, which the checks must say).
+    const added = await admin.call<{ id: string }>('POST', '/hosts', { name: `e2e-target-${tag}`, uri: 'test:///default' });
+    expect(added.status).toBe(201);
+    try {
+      await page.reload();
+      await page.locator('#migrate-target').waitFor({ timeout: 30_000 });
+      await page.selectOption('#migrate-target', added.body.id);
+      expect(await page.isDisabled('#migrate-live')).toBe(true); // the VM is not running
+      await page.click('#migrate-preflight');
+      const checks = page.locator('[data-testid=preflight-check]');
+      await checks.first().waitFor({ timeout: 30_000 });
+      const shown = await checks.evaluateAll((cs) => cs.map((c) => ({ id: (c as HTMLElement).dataset.check, status: (c as HTMLElement).dataset.status, text: c.textContent })));
+      const fromApi = (await admin.call<{ ok: boolean; checks: { id: string; status: string }[] }>('GET', `/vms/${vm.vmId}/migrate/preflight?targetHostId=${added.body.id}`)).body;
+      expect(shown.map(({ id, status }) => ({ id, status }))).toEqual(fromApi.checks.map(({ id, status }) => ({ id, status })));
+      expect(shown.every((c) => (c.text ?? '').length > 12)).toBe(true); // each with its reason
+      expect(await page.isDisabled('#migrate-start')).toBe(!fromApi.ok);
+      console.log(`[e2e] pre-flight to the test driver: ${shown.map((c) => `${c.id}=${c.status}`).join(', ')}`);
+      await screenshot(page, 'tabs-06b-migrate-preflight');
+    } finally {
+      await admin.call('DELETE', `/hosts/${added.body.id}`);
+    }
   });
 
   it('lists this VM\'s tasks on the Tasks tab and opens a log', async () => {

@@ -42,11 +42,13 @@ export function MigrateOptions({ form, running, errors, onChange }: Props) {
       {check('postCopy', 'Post-copy: switch over early and fetch the remaining memory on demand', true)}
       {check('persistent', 'Define the VM on the target')}
       {check('undefineSource', 'Remove the definition from this host afterwards')}
-      {NUMBERS.map((n) => (
-        <Field key={n.key} id={`migrate-${n.key}`} label={n.label} hint={n.hint} error={errors[n.key]}>
-          <input inputMode="numeric" value={form[n.key]} onChange={(e) => onChange({ ...form, [n.key]: e.target.value })} />
-        </Field>
-      ))}
+      <div style={{ display: 'grid', gridTemplateColumns: 'repeat(3, minmax(0, 1fr))', gap: 10 }}>
+        {NUMBERS.map((n) => (
+          <Field key={n.key} id={`migrate-${n.key}`} label={n.label} hint={n.hint} error={errors[n.key]}>
+            <input inputMode="numeric" value={form[n.key]} onChange={(e) => onChange({ ...form, [n.key]: e.target.value })} />
+          </Field>
+        ))}
+      </div>
     </fieldset>
   );
 }

@@ -53,13 +53,12 @@ function MigrateForm({ vm, targets }: { vm: VmDetail; targets: { id: string; nam
   const refused = refusedChecks(migrate.error);
   return (
     <div data-testid="vm-migrate" style={{ display: 'grid', gap: 12, maxWidth: 820 }}>
-      <Field id="migrate-target" label="Target host">
-        <select value={form.targetHostId} onChange={(e) => change({ ...form, targetHostId: e.target.value })}>
-          {targets.map((h) => <option key={h.id} value={h.id}>{h.name} ({h.state})</option>)}
-        </select>
-      </Field>
-      <MigrateOptions form={form} running={running} errors={built.ok ? {} : built.errors} onChange={change} />
-      <div className="toolbar">
+      <div className="toolbar" style={{ alignItems: 'end' }}>
+        <Field id="migrate-target" label="Target host">
+          <select value={form.targetHostId} onChange={(e) => change({ ...form, targetHostId: e.target.value })}>
+            {targets.map((h) => <option key={h.id} value={h.id}>{h.name} ({h.state})</option>)}
+          </select>
+        </Field>
         <button type="button" id="migrate-preflight" data-testid="migrate-preflight" disabled={preflight.isFetching}
           onClick={() => {
             setCheckFor({ vmId: vm.id, targetHostId: form.targetHostId, storage: form.storage });
@@ -67,19 +66,23 @@ function MigrateForm({ vm, targets }: { vm: VmDetail; targets: { id: string; nam
           }}>
           {preflight.isFetching ? 'Checking…' : 'Run pre-flight'}
         </button>
+      </div>
+      <ErrorMessage error={preflight.error} title="Pre-flight could not run" />
+      {checkFor && preflight.data && (
+        <section aria-label="Pre-flight result" data-testid="preflight-result">
+          <p data-testid="preflight-verdict">{preflight.data.ok ? 'Nothing stands in the way' : 'A check failed: the migration would be refused'}
+            {checkFor.storage === 'copy' ? ' (copying the disks along).' : ' (with shared storage).'}</p>
+          <PreflightChecks checks={preflight.data.checks} />
+        </section>
+      )}
+      <MigrateOptions form={form} running={running} errors={built.ok ? {} : built.errors} onChange={change} />
+      <div className="toolbar">
         <button type="button" id="migrate-start" data-testid="migrate-start" className="primary"
           disabled={!built.ok || !preflight.data?.ok || !checkFor || migrate.isPending}
           title={preflight.data?.ok ? undefined : 'Run the pre-flight first; it must pass'} onClick={start}>
           Migrate {vm.name}
         </button>
       </div>
-      <ErrorMessage error={preflight.error} title="Pre-flight could not run" />
-      {checkFor && preflight.data && (
-        <section aria-label="Pre-flight result">
-          <p data-testid="preflight-verdict">{preflight.data.ok ? 'Nothing stands in the way.' : 'A check failed: the migration would be refused.'}</p>
-          <PreflightChecks checks={preflight.data.checks} />
-        </section>
-      )}
       <ErrorMessage error={migrate.error} title="The server refused the migration" />
       {refused && <PreflightChecks checks={refused} />}
       {taskId && <TaskProgress key={taskId} taskId={taskId} label={`Migrate ${vm.name}`} describe={describeMigration} cancellable />}
