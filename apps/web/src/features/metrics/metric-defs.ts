@@ -8,6 +8,8 @@ import type { LivePoint } from './live-stats.ts';
 export const formatPercent = (v: number): string => `${v > 0 && v < 10 ? v.toFixed(1) : Math.round(v)} %`;
 export const formatRate = (bps: number): string => `${formatBytes(bps)}/s`;
 
+// Byte charts reach at least 1 KiB/s (256 MiB for memory): an idle disk or network then has
+// distinct axis labels instead of fractions of a byte that all round to "1 B/s".
 export interface ChartDef<K extends string> {
   id: string;
   title: string;
@@ -25,12 +27,12 @@ export const VM_CHARTS: readonly ChartDef<VmKey>[] = [
   // cpuPct is of one host CPU: a guest with two busy vCPUs reads 200 %.
   { id: 'cpu', title: 'CPU (100 % = one host CPU)', format: formatPercent, floorMax: 100, lines: [{ name: 'CPU', key: 'cpuPct', tone: 0 }] },
   {
-    id: 'memory', title: 'Memory used by the guest', format: formatMiB, bytes: true,
+    id: 'memory', title: 'Memory used by the guest', format: formatMiB, bytes: true, floorMax: 256,
     empty: 'No memory statistics: the guest reports none (it needs a balloon driver).',
     lines: [{ name: 'Used', key: 'memUsedMiB', tone: 1 }],
   },
-  { id: 'disk', title: 'Disk read / write', format: formatRate, bytes: true, lines: [{ name: 'Read', key: 'diskReadBps', tone: 0 }, { name: 'Write', key: 'diskWriteBps', tone: 2 }] },
-  { id: 'network', title: 'Network received / sent', format: formatRate, bytes: true, lines: [{ name: 'Received', key: 'netRxBps', tone: 1 }, { name: 'Sent', key: 'netTxBps', tone: 3 }] },
+  { id: 'disk', title: 'Disk read / write', format: formatRate, bytes: true, floorMax: 1024, lines: [{ name: 'Read', key: 'diskReadBps', tone: 0 }, { name: 'Write', key: 'diskWriteBps', tone: 2 }] },
+  { id: 'network', title: 'Network received / sent', format: formatRate, bytes: true, floorMax: 1024, lines: [{ name: 'Received', key: 'netRxBps', tone: 1 }, { name: 'Sent', key: 'netTxBps', tone: 3 }] },
 ];
 
 export const HOST_CHARTS: readonly ChartDef<HostKey>[] = [

@@ -42,6 +42,10 @@ describe('the VM performance charts', () => {
     expect(screen.getByRole('img', { name: /CPU.*Latest: CPU 40 %/ })).toBeTruthy();
     expect(screen.getByTestId('chart-vm-metrics-disk').textContent).toContain('Read: 2.0 KiB/s');
     expect(screen.getByTestId('chart-vm-metrics-memory').textContent).toContain('Used: 512 MiB');
+    // An idle network still gets distinct axis labels (not fractions of a byte).
+    const labels = [...screen.getByTestId('chart-vm-metrics-network').querySelectorAll('.chart-grid text[text-anchor=end]')].map((t) => t.textContent);
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(labels.at(-1)).toBe('1.0 KiB/s');
   });
 
   it('switches to a history range and shows average and maximum', async () => {

@@ -80,6 +80,11 @@ function LineChartImpl({ id, title, series, from, to, format, bytes, floorMax = 
         {series.map((s) => (
           <path key={s.name} className={`chart-line tone-${s.tone}${s.dashed ? ' dashed' : ''}`} d={linePath(s.points, geo.x, geo.y, gapMs)} />
         ))}
+        {/* The newest value of each solid line as a dot: visible even while a line has one point. */}
+        {latest.map(({ s, v }) => {
+          const last = s.points.findLast((p) => p[1] !== null);
+          return !s.dashed && v !== null && last && <circle key={s.name} className={`chart-dot tone-${s.tone}`} cx={geo.x(last[0])} cy={geo.y(v)} r={2.5} />;
+        })}
         {!hasData && <text className="chart-empty" x={(W + M.left) / 2} y={H / 2} textAnchor="middle">{empty ?? 'No samples yet'}</text>}
       </svg>
       <ul className="chart-legend">
