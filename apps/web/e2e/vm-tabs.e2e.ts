@@ -1,7 +1,8 @@
 // The VM page's tabs and copy actions in Chromium against a real Ferry, libvirtd and the tiny
 // guest (stopped throughout): clone the VM (the clone appears in virsh; opened and deleted
 // through the dashboard, it goes again); take two snapshots and revert to the first (libvirt's
-// own snapshot list and current marker agree with the page), delete one; the Migrate tab with
+// own snapshot list and current marker agree with the page), delete one; a full snapshot of the
+// running guest, and a revert away from it that warns its running state is lost; the Migrate tab with
 // one host says a second is needed, and with a second (libvirt's test driver) the pre-flight
 // shows the server's checks; the Tasks tab lists this VM's tasks and opens a log; the
 // Permissions tab grants a role on the VM to a user and takes it back. Screenshots of each tab
@@ -129,6 +130,33 @@ describe.skipIf(missing !== null)('the VM page tabs, end to end', () => {
     expect(await virshSnapshots()).toEqual(['known-good']);
   });
 
+  it('takes a full snapshot of the running VM, then reverts it to an earlier one after a warning', async () => {
+    const started = await admin.call<{ taskId: string }>('POST', `/vms/${vm.vmId}/start`, {});
+    expect(started.status).toBe(202);
+    await admin.task(started.body.taskId);
+    await page.locator('[data-testid=vm-detail] [data-testid=vm-state][data-state=running]').waitFor({ timeout: 30_000 });
+    try {
+      await page.click('#snapshot-create');
+      await page.fill('#snapshot-name', 'running-full');
+      await page.selectOption('#snapshot-kind', 'full');
+      await page.click('#snapshot-create-submit');
+      await progress('succeeded').waitFor({ timeout: 120_000 });
+      await snapshotRow('running-full').and(page.locator('[data-current=true]')).waitFor();
+      expect(await snapshotRow('running-full').textContent()).toMatch(/full, internal.*running, with memory/);
+      expect((await virsh('snapshot-current', '--name', name)).trim()).toBe('running-full');
+      await snapshotRow('known-good').locator('[data-testid=snapshot-revert]').click();
+      await page.locator('[data-testid=revert-running]').waitFor(); // says the running state is discarded
+      await screenshot(page, 'tabs-05b-revert-running-confirm');
+      await page.click('[data-testid=confirm-button]');
+      await progress('succeeded').waitFor({ timeout: 120_000 });
+      expect((await virsh('snapshot-current', '--name', name)).trim()).toBe('known-good');
+      // known-good was taken with the VM off: reverting to it leaves the VM off.
+      await page.locator('[data-testid=vm-detail] [data-testid=vm-state][data-state=shutoff]').waitFor({ timeout: 30_000 });
+    } finally {
+      if ((await virsh('domstate', name)).trim() !== 'shut off') await virsh('destroy', name).catch(() => {});
+    }
+  });
+
   it('says on the Migrate tab that a second host is needed', async () => {
     await page.click('[data-testid=tab-migrate]');
     const empty = page.locator('[data-testid=migrate-one-host]');
@@ -170,7 +198,7 @@ describe.skipIf(missing !== null)('the VM page tabs, end to end', () => {
     const types = await rows.evaluateAll((rs) => rs.map((r) => (r as HTMLElement).dataset.taskType));
     expect(types).toEqual(expect.arrayContaining(['vm.create', 'vm.snapshot.create', 'vm.snapshot.revert', 'vm.snapshot.delete']));
     expect(types).not.toContain('vm.clone'); // that task targets the clone
-    await page.locator('[data-testid=vm-task-row][data-task-type="vm.snapshot.revert"] [data-testid=vm-task-log]').click();
+    await page.locator('[data-testid=vm-task-row][data-task-type="vm.snapshot.revert"] [data-testid=vm-task-log]').first().click();
     const log = page.locator('[data-testid=task-log]');
     await expect.poll(() => log.locator('.task-log').textContent(), { timeout: 10_000 }).not.toMatch(/^(Loading…)?$/);
     await screenshot(page, 'tabs-07-tasks-log');
