@@ -1,20 +1,18 @@
-// One storage pool: where it lives, how full it is, its volumes; upload and delete for those
-// who may manage storage on the host.
-import { useState } from 'react';
+// One storage pool: where it lives, how full it is, its volumes; upload, new volume, rescan,
+// start/stop and delete for those who may manage storage on the host.
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { ProgressBar } from '../../../components/progress-bar.tsx';
 import { formatBytes } from '../../../lib/format-units.ts';
 import { useCanOnHost } from '../../auth/can.ts';
 import { usePools } from '../api/get-pools.ts';
 import { useVolumes } from '../api/get-volumes.ts';
-import { UploadDialog } from './upload-dialog.tsx';
+import { PoolActions } from './pool-actions.tsx';
 import { VolumeTable } from './volume-table.tsx';
 
 export function PoolPage({ hostId, pool }: { hostId: string; pool: string }) {
   const pools = usePools(hostId);
   const volumes = useVolumes(hostId, pool);
   const canManage = useCanOnHost(hostId, 'storage.manage');
-  const [uploading, setUploading] = useState(false);
   const p = pools.data?.find((x) => x.name === pool);
   return (
     <section className="page" aria-labelledby="pool-title" data-testid="pool-page">
@@ -22,10 +20,7 @@ export function PoolPage({ hostId, pool }: { hostId: string; pool: string }) {
         <h1 id="pool-title">Storage pool {pool}</h1>
         {p && <span className="chip">{p.active ? 'active' : 'inactive'}</span>}
         <span className="spacer" />
-        {canManage && p && (
-          <button type="button" className="primary" id="upload-button" disabled={!p.active} title={p.active ? undefined : 'Start the pool first'}
-            onClick={() => setUploading(true)}>Upload image</button>
-        )}
+        {canManage && p && <PoolActions hostId={hostId} pool={p} />}
       </header>
       <ErrorMessage error={pools.error ?? volumes.error} />
       {pools.data && !p && <p>No pool {pool} on this host.</p>}
@@ -45,7 +40,6 @@ export function PoolPage({ hostId, pool }: { hostId: string; pool: string }) {
       )}
       {volumes.isPending && !volumes.error && <p className="muted">Loading volumes…</p>}
       {volumes.data && <VolumeTable volumes={volumes.data} canManage={canManage} />}
-      {uploading && p && <UploadDialog hostId={hostId} pool={p} onClose={() => setUploading(false)} />}
     </section>
   );
 }

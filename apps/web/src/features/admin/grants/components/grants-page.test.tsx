@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
-import type { Grant } from '@ferry/contract';
+import type { CreateGrantBody, Grant } from '@ferry/contract';
 import { apiError, mockFetch } from '../../../../testing/fetch-mock.ts';
 import { host, vm } from '../../../../testing/fixtures.ts';
 import { renderWithClient } from '../../../../testing/render.tsx';
@@ -21,7 +21,7 @@ function setup(grants: Grant[]) {
     'GET /api/v1/hosts': { body: { items: [host({ id: 'local', name: 'Rack 1' })] } },
     'GET /api/v1/vms': { body: { items: [web] } },
     'POST /api/v1/acl': (c) => {
-      const b = c.body as Grant;
+      const b = c.body as CreateGrantBody;
       if (items.some((g) => g.userId === b.userId && g.path === b.path)) return apiError(409, 'CONFLICT', 'bob already holds a role on that path');
       items = [...items, grant({ id: 'grant002', ...b, username: 'bob' })];
       return { status: 201, body: items.at(-1) };

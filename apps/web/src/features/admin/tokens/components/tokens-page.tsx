@@ -21,6 +21,8 @@ export function TokensPage() {
   const [created, setCreated] = useState<CreatedApiToken | null>(null);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
   const close = () => { setRevoking(null); revoke.reset(); };
+  // Read when the list arrived: an expired token stays listed (and refused) until revoked.
+  const now = tokens.dataUpdatedAt;
   return (
     <div style={SECTION} data-testid="tokens-page">
       <div className="toolbar">
@@ -38,7 +40,7 @@ export function TokensPage() {
                 <td>{t.name}</td>
                 <td>{t.role}</td>
                 <td>{when(t.createdAt, '—')}</td>
-                <td>{when(t.expiresAt, 'never')}</td>
+                <td>{when(t.expiresAt, 'never')}{t.expiresAt && Date.parse(t.expiresAt) <= now && <span className="chip chip-warn">expired</span>}</td>
                 <td>{when(t.lastUsedAt, 'never')}</td>
                 <td><button type="button" className="danger-outline" aria-label={`Revoke ${t.name}`} onClick={() => setRevoking(t)}>Revoke</button></td>
               </tr>
