@@ -55,11 +55,16 @@ function setup(routes: Parameters<typeof mockFetch>[0], vm = detail()) {
 
 const patch202 = { status: 202, body: { taskId: 'task0001' } };
 const dialog = () => screen.getByRole('dialog');
+/** Opens an editor (its code loads lazily on the first click). */
+const open = async (name: string) => {
+  fireEvent.click(screen.getByRole('button', { name }));
+  return screen.findByRole('dialog');
+};
 
 describe('the hardware editors', () => {
   it('changes memory with the digest it was opened with, and says what applied', async () => {
     const { patches, f } = setup({ [`PATCH /api/v1/vms/${ID}`]: patch202 });
-    fireEvent.click(screen.getByRole('button', { name: 'Edit memory' }));
+    await open('Edit memory');
     fireEvent.change(within(dialog()).getByLabelText('Memory (MiB)'), { target: { value: '2048' } });
     fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
     await waitFor(() => expect(screen.getByTestId('edit-result').textContent).toContain('Applied now: memory 2048 MiB'));
@@ -74,7 +79,7 @@ describe('the hardware editors', () => {
       [`PATCH /api/v1/vms/${ID}`]: () => (++n === 1 ? apiError(409, 'STALE_DIGEST', 'the VM changed since you read it') : patch202),
     });
     setVm(detail({ digest: D2, memory: { maxMiB: 1536, currentMiB: 1536, balloon: true } }));
-    fireEvent.click(screen.getByRole('button', { name: 'Edit memory' }));
+    await open('Edit memory');
     fireEvent.change(within(dialog()).getByLabelText('Memory (MiB)'), { target: { value: '2048' } });
     fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
     const stale = await screen.findByTestId('edit-stale');
@@ -91,7 +96,7 @@ describe('the hardware editors', () => {
 
   it('refuses a topology that does not add up, and an out-of-range value, before sending anything', async () => {
     const { patches } = setup({ [`PATCH /api/v1/vms/${ID}`]: patch202 });
-    fireEvent.click(screen.getByRole('button', { name: 'Edit processors' }));
+    await open('Edit processors');
     fireEvent.change(within(dialog()).getByLabelText('vCPUs'), { target: { value: '4' } });
     fireEvent.click(screen.getByRole('button', { name: 'Apply' }));
     expect((await screen.findByRole('alert')).textContent).toContain('it must equal the 4 vCPUs');
@@ -115,7 +120,7 @@ describe('the hardware editors', () => {
       [`PATCH /api/v1/vms/${ID}`]: patch202,
       'GET /api/v1/tasks/task0001': { body: task({ type: 'vm.edit', state: 'failed', error: { code: 'INVALID_STATE', message: 'disk vda is 10 GiB; shrinking it would destroy data' } }) },
     });
-    fireEvent.click(screen.getByRole('button', { name: 'Resize disk vda' }));
+    await open('Resize disk vda');
     fireEvent.change(within(dialog()).getByLabelText('New size (GiB)'), { target: { value: '5' } });
     fireEvent.click(screen.getByRole('button', { name: 'Resize' }));
     expect((await screen.findByRole('alert')).textContent).toContain('shrinking would destroy data');
@@ -128,7 +133,7 @@ describe('the hardware editors', () => {
 
   it('adds a new volume, adds a NIC, changes a NIC and sets the boot order', async () => {
     const { patches } = setup({ [`PATCH /api/v1/vms/${ID}`]: patch202 });
-    fireEvent.click(screen.getByRole('button', { name: 'Add disk' }));
+    await open('Add disk');
     await waitFor(() => expect((within(dialog()).getByLabelText('Storage pool') as HTMLSelectElement).value).toBe('default'));
     fireEvent.change(within(dialog()).getByLabelText('Size (GiB)'), { target: { value: '4' } });
     fireEvent.click(within(dialog()).getByRole('button', { name: 'Add disk' }));
@@ -136,7 +141,7 @@ describe('the hardware editors', () => {
     expect(patches()[0]!.body).toEqual({ digest: D1, disks: { add: [{ pool: 'default', sizeGiB: 4, format: 'qcow2' }] } });
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
 
-    fireEvent.click(screen.getByRole('button', { name: 'Add network card' }));
+    await open('Add network card');
     await waitFor(() => expect((within(dialog()).getByLabelText('Network') as HTMLSelectElement).value).toBe('default'));
     fireEvent.change(within(dialog()).getByLabelText('Network'), { target: { value: 'lab' } });
     fireEvent.change(within(dialog()).getByLabelText('Model'), { target: { value: 'e1000' } });
@@ -145,14 +150,14 @@ describe('the hardware editors', () => {
     expect(patches()[1]!.body).toEqual({ digest: D1, nics: { add: [{ network: 'lab', model: 'e1000', link: 'up' }] } });
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
 
-    fireEvent.click(screen.getByRole('button', { name: `Edit network card ${MAC}` }));
+    await open(`Edit network card ${MAC}`);
     fireEvent.change(within(dialog()).getByLabelText('Link'), { target: { value: 'down' } });
     fireEvent.click(within(dialog()).getByRole('button', { name: 'Apply' }));
     await waitFor(() => expect(patches()).toHaveLength(3));
     expect(patches()[2]!.body).toEqual({ digest: D1, nics: { update: [{ mac: MAC, link: 'down' }] } });
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
 
-    fireEvent.click(screen.getByRole('button', { name: 'Edit boot order' }));
+    await open('Edit boot order');
     fireEvent.click(within(dialog()).getByLabelText(`Network card ${MAC}`));
     fireEvent.click(within(dialog()).getByRole('button', { name: `Move Network card ${MAC} up` }));
     fireEvent.click(within(dialog()).getByRole('button', { name: 'Apply' }));

@@ -1,19 +1,12 @@
-// Which hardware editor is open, what the last edit did, and the dialogs themselves: the
-// hardware tab only places buttons that call `open`.
-import { useState } from 'react';
+// Which hardware editor is open and what the last edit did; the dialogs themselves load lazily
+// (hardware-dialog.tsx). The hardware tab only places buttons that call `open`.
+import { lazy, Suspense, useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import type { VmDetail } from '@ferry/contract';
 import { notify } from '../../../../components/toasts.tsx';
 import type { EditResult } from '../../api/edit-vm.ts';
 import { vmKeys } from '../../api/vm-keys.ts';
-import { AddDiskDialog } from './add-disk-dialog.tsx';
-import { BootOrderDialog } from './boot-order-dialog.tsx';
-import { CpuDialog } from './cpu-dialog.tsx';
 import type { EditorProps } from './editor-props.ts';
-import { MemoryDialog } from './memory-dialog.tsx';
-import { NicDialog } from './nic-dialog.tsx';
-import { RemoveDeviceDialog } from './remove-device-dialog.tsx';
-import { ResizeDiskDialog } from './resize-disk-dialog.tsx';
 
 export type Editing =
   | { kind: 'cpu' } | { kind: 'memory' } | { kind: 'boot' } | { kind: 'disk-add' } | { kind: 'nic-add' }
@@ -43,22 +36,11 @@ export function useHardwareEditing(vm: VmDetail) {
 
 export type HardwareEditing = ReturnType<typeof useHardwareEditing>;
 
+const HardwareDialogSwitch = lazy(() => import('./hardware-dialog.tsx'));
+
 export function HardwareDialog({ hw }: { hw: HardwareEditing }) {
-  const e = hw.editing;
-  if (!e) return null;
-  const p = hw.props;
-  const k = `${e.kind}-${hw.generation}`;
-  switch (e.kind) {
-    case 'cpu': return <CpuDialog key={k} {...p} />;
-    case 'memory': return <MemoryDialog key={k} {...p} />;
-    case 'boot': return <BootOrderDialog key={k} {...p} />;
-    case 'disk-add': return <AddDiskDialog key={k} {...p} />;
-    case 'disk-resize': return <ResizeDiskDialog key={k} {...p} target={e.target} />;
-    case 'disk-detach': return <RemoveDeviceDialog key={k} {...p} device={{ kind: 'disk', target: e.target }} />;
-    case 'nic-add': return <NicDialog key={k} {...p} />;
-    case 'nic-edit': return <NicDialog key={k} {...p} mac={e.mac} />;
-    case 'nic-remove': return <RemoveDeviceDialog key={k} {...p} device={{ kind: 'nic', mac: e.mac }} />;
-  }
+  if (!hw.editing) return null;
+  return <Suspense fallback={null}><HardwareDialogSwitch hw={hw} e={hw.editing} /></Suspense>;
 }
 
 /** What the last edit did: applied now, or kept for the next boot. */
