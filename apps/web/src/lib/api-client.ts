@@ -39,6 +39,11 @@ export function setSessionLostListener(listener: SessionLostListener): void {
   onSessionLost = listener;
 }
 
+/** For calls made outside `api()` (uploads): a lost session goes the same way as any other. */
+export function reportSessionLost(err: ApiError): void {
+  if (isSessionLost(err)) onSessionLost(err);
+}
+
 /** `/vms/:vmId` + `{ vmId }` → `/api/v1/vms/<encoded id>?<query>`. */
 export function buildUrl(path: string, params: Record<string, unknown> | undefined, query: Record<string, unknown> | undefined): string {
   const filled = path.replace(/:([A-Za-z0-9_]+)/g, (_, name: string) => {

@@ -6,7 +6,7 @@
 // and its result names the volume.
 import { CSRF_HEADER, routes, type UploadQuerySchema, type VolumeUploadResult } from '@ferry/contract';
 import type { z } from 'zod';
-import { api, buildUrl, toApiError, type ResultOf } from '../../../lib/api-client.ts';
+import { api, buildUrl, reportSessionLost, toApiError, type ResultOf } from '../../../lib/api-client.ts';
 import { ApiError } from '../../../lib/api-error.ts';
 import { sessionStore } from '../../../lib/session-store.ts';
 
@@ -39,7 +39,10 @@ export function sendUpload(pool: string, query: UploadQuery, file: Blob, onProgr
         return;
       }
       const status = xhr.status >= 400 && xhr.status <= 599 ? xhr.status : 500;
-      void toApiError(new Response(xhr.responseText, { status, statusText: xhr.statusText })).then(reject);
+      void toApiError(new Response(xhr.responseText, { status, statusText: xhr.statusText })).then((err) => {
+        reportSessionLost(err);
+        reject(err);
+      });
     };
     xhr.onerror = () => reject(new ApiError('NETWORK_ERROR', 'the upload was cut off: Ferry could not be reached', 0));
     xhr.onabort = () => reject(new DOMException('the upload was cancelled', 'AbortError'));

@@ -5,6 +5,7 @@ import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react
 import { apiError, mockFetch } from '../../../testing/fetch-mock.ts';
 import { pool } from '../../../testing/fixtures.ts';
 import { renderWithClient } from '../../../testing/render.tsx';
+import { setSessionLostListener } from '../../../lib/api-client.ts';
 import { sessionStore } from '../../../lib/session-store.ts';
 import { UploadDialog } from './upload-dialog.tsx';
 
@@ -101,6 +102,18 @@ describe('uploading an image', () => {
     alert = screen.getByTestId('error-message');
     expect(alert.dataset.code).toBe('BAD_REQUEST');
     expect(screen.getByTestId('upload-status').textContent).toContain('task0042');
+  });
+
+  it('sends a lost session to the sign-in flow like any other call', async () => {
+    const lost = vi.fn();
+    setSessionLostListener(lost);
+    setup([]);
+    pickFile('disk.raw', 10);
+    fireEvent.click(screen.getByRole('button', { name: 'Upload' }));
+    FakeXhr.last!.answer(401, apiError(401, 'UNAUTHENTICATED', 'authentication required').body);
+    await waitFor(() => expect(lost).toHaveBeenCalledTimes(1));
+    expect((lost.mock.calls[0]![0] as { code: string }).code).toBe('UNAUTHENTICATED');
+    setSessionLostListener(() => {});
   });
 
   it('cancels a running upload, and refuses a file larger than the pool\'s free space before sending', async () => {
