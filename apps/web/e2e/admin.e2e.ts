@@ -165,6 +165,11 @@ describe.skipIf(missing !== null)('administration, storage and hosts, end to end
     await page.locator('[data-testid=host-acceleration]').waitFor();
     await page.locator('[data-testid=capacity-cpu]').waitFor();
     await screenshot(page, 'admin-06-host-local');
+    // The default network as the API describes it (mode, addresses, DHCP, leases), read-only here.
+    await page.goto(`${ferry.baseUrl}/networks/local/default`);
+    await page.locator('[data-testid=network-state]').waitFor();
+    await page.locator('#network-stop, #network-start').first().waitFor();
+    await screenshot(page, 'admin-06-network-default');
   });
 
   it('creates a user with a role', async () => {
