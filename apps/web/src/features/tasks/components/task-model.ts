@@ -5,7 +5,8 @@ const OPERATION: Record<string, string> = {
   'vm.create': 'Create', 'vm.delete': 'Delete', 'vm.edit': 'Edit', 'vm.clone': 'Clone', 'vm.template': 'Make template',
   'vm.start': 'Start', 'vm.shutdown': 'Shut down', 'vm.stop': 'Stop', 'vm.reboot': 'Reboot', 'vm.reset': 'Reset',
   'vm.suspend': 'Pause', 'vm.resume': 'Resume', 'vm.migrate': 'Migrate', 'volume.upload': 'Upload',
-  'snapshot.create': 'Snapshot', 'snapshot.revert': 'Revert snapshot', 'snapshot.delete': 'Delete snapshot',
+  'vm.snapshot.create': 'Snapshot', 'vm.snapshot.revert': 'Revert snapshot', 'vm.snapshot.delete': 'Delete snapshot',
+  'vm.snapshot.edit': 'Edit snapshot',
 };
 
 export const operationOf = (type: string): string => OPERATION[type] ?? type;

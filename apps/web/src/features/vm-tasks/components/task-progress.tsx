@@ -4,10 +4,9 @@ import { FINISHED_TASK_STATES, type Task } from '@ferry/contract';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { ProgressBar } from '../../../components/progress-bar.tsx';
 import { TaskStateIcon } from '../../../components/state-icon.tsx';
-import { progressOf } from '../../tasks/components/task-model.ts';
+import { operationOf, progressOf } from '../../tasks/components/task-model.ts';
 import { useCancelTask } from '../api/cancel-task.ts';
 import { useTask } from '../api/use-task.ts';
-import { taskLabel } from './task-label.ts';
 import { useMonotonic } from './use-monotonic.ts';
 
 interface TaskProgressProps {
@@ -29,7 +28,7 @@ export function TaskProgress({ taskId, label, describe, cancellable }: TaskProgr
     <div className="panel task-progress" data-testid="task-progress" data-task-id={taskId} data-state={task?.state ?? 'queued'} aria-live="polite">
       <p>
         {task ? <TaskStateIcon state={task.state} /> : null} <strong>{label}</strong>: {task ? task.state : 'queued'}
-        {task && !finished && (task.state === 'running' ? ` — ${describe?.(task) ?? p.text ?? taskLabel(task.type)}` : '')}
+        {task && !finished && (task.state === 'running' ? ` — ${describe?.(task) ?? p.text ?? operationOf(task.type)}` : '')}
       </p>
       {!finished && <ProgressBar percent={percent} label={`${label} progress`} />}
       {task?.error && <p className="field-error"><code className="error-code">{task.error.code}</code> {task.error.message}</p>}

@@ -8,9 +8,8 @@ import { ProgressBar } from '../../../components/progress-bar.tsx';
 import { TaskStateIcon } from '../../../components/state-icon.tsx';
 import { formatTime } from '../../../lib/format-units.ts';
 import { TaskLogDialog } from '../../tasks/components/task-log-dialog.tsx';
-import { progressOf } from '../../tasks/components/task-model.ts';
+import { operationOf, progressOf } from '../../tasks/components/task-model.ts';
 import { useVmTasks } from '../api/get-vm-tasks.ts';
-import { taskLabel } from './task-label.ts';
 
 export function VmTasksTab({ vm }: { vm: VmDetail }) {
   const tasks = useVmTasks(vm.id);
@@ -28,13 +27,13 @@ export function VmTasksTab({ vm }: { vm: VmDetail }) {
             {tasks.data.map((t) => (
               <tr key={t.id} data-testid="vm-task-row" data-task-type={t.type} data-state={t.state}>
                 <td>{formatTime(t.createdAt)}</td>
-                <td>{taskLabel(t.type)}</td>
+                <td>{operationOf(t.type)}</td>
                 <td>{t.username ?? 'Ferry'}</td>
                 <td><TaskStateIcon state={t.state} /> {t.state}{t.error ? <> — <code className="error-code">{t.error.code}</code> {t.error.message}</> : null}</td>
-                <td>{t.state === 'running' ? <ProgressBar percent={progressOf(t).percent} label={`${taskLabel(t.type)} progress`} /> : null}</td>
+                <td>{t.state === 'running' ? <ProgressBar percent={progressOf(t).percent} label={`${operationOf(t.type)} progress`} /> : null}</td>
                 <td>
                   <button type="button" className="link-button" data-testid="vm-task-log" onClick={() => setShown(t)}
-                    aria-label={`Log of ${taskLabel(t.type)} at ${formatTime(t.createdAt)}`}>
+                    aria-label={`Log of ${operationOf(t.type)} at ${formatTime(t.createdAt)}`}>
                     Log
                   </button>
                 </td>
