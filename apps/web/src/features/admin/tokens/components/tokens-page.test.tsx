@@ -61,6 +61,21 @@ describe('API tokens', () => {
     await waitFor(() => expect(JSON.stringify(qc.getMutationCache().getAll().map((m) => m.state.data))).not.toContain(SECRET));
   });
 
+  it('asks before an Escape throws away a secret that was not copied', async () => {
+    setup('Operator');
+    fireEvent.click(await screen.findByRole('button', { name: 'New API token' }));
+    fireEvent.change(await screen.findByLabelText('Name'), { target: { value: 'x' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Create token' }));
+    const dialog = await screen.findByTestId('token-secret-dialog');
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(screen.getByTestId('token-secret-leaving').textContent).toContain('gone for good');
+    fireEvent.click(screen.getByRole('button', { name: 'Stay' }));
+    expect((screen.getByTestId('token-secret') as HTMLInputElement).value).toBe(SECRET);
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    fireEvent.click(screen.getByRole('button', { name: 'Close without copying' }));
+    await waitFor(() => expect(screen.queryByTestId('token-secret-dialog')).toBeNull());
+  });
+
   it('offers no role above the caller\'s own highest', async () => {
     setup('Operator');
     fireEvent.click(await screen.findByRole('button', { name: 'New API token' }));
