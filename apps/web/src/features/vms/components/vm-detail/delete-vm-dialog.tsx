@@ -7,7 +7,9 @@ import { useDeleteVm } from '../../api/delete-vm.ts';
 
 export function DeleteVmDialog({ vm, onClose }: { vm: VmDetail; onClose: () => void }) {
   const del = useDeleteVm();
-  const volumes = vm.disks.filter((d) => d.device === 'disk' && d.source.volume);
+  // Disks named by pool/volume, and disks named by file path (clones, VMs defined elsewhere):
+  // the server deletes a file only when it is a volume of an active pool, and says which it kept.
+  const volumes = vm.disks.filter((d) => d.device === 'disk' && !d.readonly && (d.source.volume || d.source.file));
   const [withVolumes, setWithVolumes] = useState(volumes.length > 0);
   const confirm = () => del.mutate({ vmId: vm.id, volumes: withVolumes }, {
     onSuccess: () => {
@@ -23,7 +25,7 @@ export function DeleteVmDialog({ vm, onClose }: { vm: VmDetail; onClose: () => v
       {volumes.length > 0 && (
         <label className="checkbox">
           <input type="checkbox" id="delete-volumes" checked={withVolumes} onChange={(e) => setWithVolumes(e.target.checked)} />
-          Also delete its disk volumes: {volumes.map((d) => `${d.source.pool}/${d.source.volume}`).join(', ')}
+          Also delete its disk volumes: {volumes.map((d) => (d.source.volume ? `${d.source.pool}/${d.source.volume}` : d.source.file)).join(', ')}
         </label>
       )}
     </ConfirmDialog>
