@@ -122,6 +122,11 @@ describe('uploading an image', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Upload' }));
     const xhr = FakeXhr.last!;
     xhr.progress(5, 10);
+    // A stray Escape does not throw the upload away unasked.
+    fireEvent.keyDown(screen.getByTestId('upload-dialog'), { key: 'Escape' });
+    expect(screen.getByTestId('upload-leaving').textContent).toContain('Closing cancels the upload');
+    fireEvent.click(screen.getByRole('button', { name: 'Keep uploading' }));
+    expect(xhr.aborted).toBe(false);
     fireEvent.click(screen.getByRole('button', { name: 'Cancel upload' }));
     expect(xhr.aborted).toBe(true);
     await waitFor(() => expect(screen.queryByTestId('upload-status')).toBeNull());

@@ -51,6 +51,7 @@ export function UploadDialog({ hostId, pool, onClose }: { hostId: string; pool: 
     name: ObjectNameSchema.safeParse(name).error?.issues[0]?.message,
   };
   const choose = (f: File | null) => {
+    setLeaving(false);
     setFile(f);
     upload.reset();
     if (f) {
@@ -63,13 +64,17 @@ export function UploadDialog({ hostId, pool, onClose }: { hostId: string; pool: 
     setTouched(true);
     if (!errors.file && !errors.name && file) void upload.start(file, { name, format });
   };
+  const [leaving, setLeaving] = useState(false);
   const close = () => {
     upload.cancel();
     onClose();
   };
+  // Escape, × or a click beside the dialog while bytes are in flight would throw the upload
+  // away: ask first. Once they are in, the server's task goes on without the dialog.
+  const requestClose = () => (upload.state.phase === 'sending' ? setLeaving(true) : close());
   const done = upload.state.phase === 'done';
   return (
-    <Dialog title={`Upload to ${pool.name}`} onClose={close} testId="upload-dialog" footer={
+    <Dialog title={`Upload to ${pool.name}`} onClose={requestClose} testId="upload-dialog" footer={
       <>
         {upload.state.phase === 'sending'
           ? <button type="button" id="upload-cancel" onClick={upload.cancel}>Cancel upload</button>
@@ -91,6 +96,13 @@ export function UploadDialog({ hostId, pool, onClose }: { hostId: string; pool: 
         </Field>
         {file && <p className="muted">{formatBytes(file.size)}; the pool has {formatBytes(pool.availableBytes)} free.</p>}
         <Status state={upload.state} />
+        {leaving && upload.state.phase === 'sending' && (
+          <div className="error-message" role="alert" data-testid="upload-leaving">
+            Closing cancels the upload.{' '}
+            <button type="button" onClick={close}>Cancel the upload</button>{' '}
+            <button type="button" onClick={() => setLeaving(false)}>Keep uploading</button>
+          </div>
+        )}
       </form>
     </Dialog>
   );
