@@ -1,6 +1,7 @@
 import type { Host, VmDetail } from '@ferry/contract';
+import { LiveUptime } from '../../../../components/live-uptime.tsx';
 import { VmStateBadge } from '../../../../components/state-icon.tsx';
-import { formatDuration, formatMiB } from '../../../../lib/format-units.ts';
+import { formatMiB } from '../../../../lib/format-units.ts';
 import { VmMetricsPanel } from '../../../metrics/lazy-sections.tsx';
 
 const acceleration = (domainType: string) => (domainType === 'kvm' ? 'KVM (hardware)' : domainType === 'qemu' ? 'TCG (emulated, slower: no usable KVM on this host)' : domainType);
@@ -13,7 +14,7 @@ export function VmSummaryTab({ vm, host }: { vm: VmDetail; host: Host | undefine
         <dl className="props">
           <div><dt>State</dt><dd><VmStateBadge state={vm.state} testId="vm-summary-state" />{vm.reason && vm.reason !== 'unknown' && <span className="muted"> ({vm.reason})</span>}</dd></div>
           <div><dt>Host</dt><dd>{host?.name ?? vm.hostId}</dd></div>
-          <div><dt>Uptime</dt><dd>{vm.state === 'running' ? formatDuration(vm.uptimeS) : '—'}</dd></div>
+          <div><dt>Uptime</dt><dd>{vm.state === 'running' ? <LiveUptime uptimeS={vm.uptimeS} /> : '—'}</dd></div>
           <div><dt>IP addresses</dt><dd data-testid="vm-ips">{vm.ips.length ? vm.ips.join(', ') : <span className="muted">none known{vm.guestAgent ? '' : ' (no guest agent; DHCP leases only)'}</span>}</dd></div>
           <div><dt>Virtualization</dt><dd>{acceleration(vm.domainType)}</dd></div>
           {vm.stale && <div><dt>Note</dt><dd className="warn">The host is not connected: this is the last state Ferry saw.</dd></div>}
