@@ -57,6 +57,8 @@ export const HostStateEventSchema = z.object({
   hostId: HostIdSchema,
   state: HostStateSchema,
   lastError: z.string().nullable(),
+  /** The host was removed from Ferry (it is also reported disconnected). */
+  removed: z.boolean().optional(),
   at: TimestampSchema,
 }).meta({ id: 'HostStateEvent' });
 

@@ -128,6 +128,17 @@ describe('the event → cache table', () => {
     expect(invalidated).toContainEqual(vmKeys.all);
   });
 
+  it('a host removed from Ferry (by anyone) leaves the host list and takes its VMs along; an unknown host refetches the list', () => {
+    const { qc, invalidated } = client();
+    qc.setQueryData(hostKeys.list(), [host({ id: 'local' }), host({ id: 'lab-b', name: 'lab-b' })]);
+    applyEvent(qc, { type: 'host.state', seq: 9, hostId: 'lab-b', state: 'disconnected', lastError: 'removed from Ferry', removed: true, at });
+    expect(qc.getQueryData<Host[]>(hostKeys.list())!.map((h) => h.id)).toEqual(['local']);
+    expect(invalidated).toContainEqual(vmKeys.all);
+    invalidated.length = 0;
+    applyEvent(qc, { type: 'host.state', seq: 10, hostId: 'lab-c', state: 'connecting', lastError: null, at });
+    expect(invalidated).toEqual([hostKeys.list()]);
+  });
+
   it('ignores an event type this build does not know, and an event for an empty cache changes nothing', () => {
     const { qc } = client();
     expect(() => applyEvent(qc, { type: 'vm.teleported', seq: 9 } as unknown as EventMessage)).not.toThrow();

@@ -65,12 +65,19 @@ export const EVENT_EFFECTS: EventEffects = {
   },
   'host.state': {
     patch: (qc, e) => {
-      qc.setQueryData<Host[]>(hostKeys.list(), (hosts) => hosts?.map((h) => (h.id === e.hostId
-        ? { ...h, state: e.state, lastError: e.lastError, stateSince: e.at } : h)));
+      let found = false;
+      qc.setQueryData<Host[]>(hostKeys.list(), (hosts) => hosts?.flatMap((h) => {
+        if (h.id !== e.hostId) return [h];
+        found = true;
+        return e.removed ? [] : [{ ...h, state: e.state, lastError: e.lastError, stateSince: e.at }];
+      }));
+      // A host added elsewhere (another admin, the API): fetch the list again.
+      if (!found && !e.removed && qc.getQueryData(hostKeys.list())) void qc.invalidateQueries({ queryKey: hostKeys.list() });
     },
-    // Back from a disconnect: whatever the host holds may have changed meanwhile.
-    invalidate: (e) => (e.state === 'connected'
-      ? [hostKeys.list(), vmKeys.all, storageKeys.pools(e.hostId), networkKeys.list(e.hostId)] : []),
+    // Back from a disconnect: whatever the host holds may have changed meanwhile. Removed: its
+    // VMs leave the lists.
+    invalidate: (e) => (e.removed ? [hostKeys.list(), vmKeys.all]
+      : e.state === 'connected' ? [hostKeys.list(), vmKeys.all, storageKeys.pools(e.hostId), networkKeys.list(e.hostId)] : []),
   },
   task: {
     patch: (qc, e) => {

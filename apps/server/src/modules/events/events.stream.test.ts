@@ -176,6 +176,18 @@ describe('libvirt events', () => {
     expect(s.events.filter((m) => m.type === 'vm.state').length).toBe(2);
   });
 
+  it('says a host was removed, so dashboards drop it and its VMs', async () => {
+    const s = await connect(admin);
+    const added = await app.inject({ method: 'POST', url: '/api/v1/hosts', headers: admin, payload: { name: 'gone-soon', uri: 'test:///default' } });
+    expect(added.statusCode).toBe(201);
+    const id = added.json().id as string;
+    await s.waitFor((m) => m.type === 'host.state' && m.hostId === id && m.state === 'connected');
+    expect((await app.inject({ method: 'DELETE', url: `/api/v1/hosts/${id}`, headers: admin })).statusCode).toBeLessThan(300);
+    const gone = await s.waitFor((m) => m.type === 'host.state' && m.hostId === id && m.removed === true);
+    expect(gone).toMatchObject({ state: 'disconnected', lastError: 'removed from Ferry' });
+    expect(s.events.filter((m) => m.type === 'host.state' && m.hostId === id && m.state === 'connected').every((m) => m.removed === undefined)).toBe(true);
+  });
+
   it('keeps the VM catalog hearing lifecycle events: a definition changed outside Ferry shows in the list', async () => {
     // The catalog cannot subscribe on its own next to this source (one registration per kind
     // per connection); it listens through app.domainEvents instead.

@@ -101,7 +101,7 @@ export function startHostSource(deps: HostSourceDeps): () => void {
     const removed = !hosts.list().includes(host);
     bus.publish({
       type: 'host.state', hostId: host.id, state: removed ? 'disconnected' : host.state,
-      lastError: removed ? 'removed from Ferry' : host.lastError, at: new Date().toISOString(),
+      lastError: removed ? 'removed from Ferry' : host.lastError, ...(removed ? { removed: true } : {}), at: new Date().toISOString(),
     });
     const conn = removed ? null : host.currentConnection();
     if (!conn) return;
