@@ -21,21 +21,34 @@
 // clients stay cheap; one client parses every message fully and checks it has every VM.
 // Delivery lag is receipt time − the message's `at` (same machine clock).
 //
+// Steady state (PREFILL=1, default): before the server starts, this process fills its metrics
+// history to the retention bound — every tier of every VM and of the host holds its full
+// `keep` buckets (prefill.ts; 1.7 M rows, ~165 MB for 1,000 VMs) — and the server opens that
+// database as after a restart. Without it the history table grows for its first hour (the 10 s
+// tier alone adds 1,000 rows per 10 s until it holds an hour), and with it whatever grows with
+// the table (SQLite's page cache, bounded by cache_size): growth toward a bound that a running
+// deployment has already reached, which a 5-minute window would read as a trend. With the
+// prefill, each flush appends and prunes as many rows, as in production after the first hour.
+// PREFILL=0 measures a server on an empty history (a first start).
+//
 // If the server has no events plugin (/api/v1/events answers 404), the run measures the
 // sampler, the history and the publish call without clients, and says so.
 //
 // Run: pnpm exec tsx scripts/bench/metrics/run.ts
-// Env: DURATION (300 s), WARMUP (60 s), VMS (1000), CLIENTS (100), INTERVAL_S (2), SYNTH (1).
+// Env: DURATION (300 s), WARMUP (60 s), VMS (1000), CLIENTS (100), INTERVAL_S (2), SYNTH (1), PREFILL (1).
 //      Short run: DURATION=30 WARMUP=10. Raw results: scripts/bench/.out/metrics-fanout.json.
 // A measurement, not a test: exits 0 whatever the verdicts (1 only when it cannot measure).
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { printVerdicts, type Verdict } from '../report.ts';
 import { BenchError, cpuOf, envInt, fmt, machineBusyNs, memOf, repo, serveNodeFlags, sleep, table } from '../server-requests/harness.ts';
 import { linearFit, quantile } from './stats.ts';
+import { prefillHistory } from './prefill.ts';
+import { openDatabase } from '../../../apps/server/src/db/database.ts';
 
 const cfg = {
   durationS: envInt('DURATION', 300),
@@ -44,6 +57,7 @@ const cfg = {
   clients: envInt('CLIENTS', 100),
   intervalS: envInt('INTERVAL_S', 2),
   synth: process.env.SYNTH !== '0',
+  prefill: process.env.PREFILL !== '0',
 };
 const GOALS = { cpuShare: 0.25, rssSlopeMbPerMin: 0.2, eldP99Ms: 20 };
 const outFile = join(repo, 'scripts/bench/.out/metrics-fanout.json');
@@ -122,10 +136,26 @@ function startServer(dataDir: string): Promise<{ child: ChildProcess; ready: Rea
   });
 }
 
+/** The steady-state history (see the header), for VM uuids the server then defines (bench-vms.json). */
+function prefillData(dataDir: string): { rows: number; dbMb: number; seconds: number } {
+  const t = performance.now();
+  const uuids = Array.from({ length: cfg.vms }, () => randomUUID());
+  const db = openDatabase(dataDir);
+  const rows = prefillHistory(db, [...uuids.map((ref) => ({ kind: 'vm' as const, ref })), { kind: 'host' as const, ref: 'local' }], Date.now());
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+  writeFileSync(join(dataDir, 'bench-vms.json'), JSON.stringify(uuids));
+  const out = { rows, dbMb: statSync(join(dataDir, 'ferry.db')).size / 2 ** 20, seconds: (performance.now() - t) / 1000 };
+  console.log(`Prefill: metrics history at its retention bound (steady state): ${fmt(rows)} rows, ferry.db ${fmt(out.dbMb)} MB, in ${fmt(out.seconds, 1)} s — the server opens it as after a restart (PREFILL=0: empty history)`);
+  return out;
+}
+
 async function main(): Promise<void> {
   const run = { started: Date.now(), load0: loadavg() };
   const dataDir = mkdtempSync(join(tmpdir(), 'ferry-bench-metrics-'));
   console.log(`Fan-out: ${cfg.vms} VMs on test:///default, every ${cfg.intervalS} s, ${cfg.clients} clients, ${cfg.durationS} s measured after ${cfg.warmupS} s warm-up`);
+  let prefill: { rows: number; dbMb: number; seconds: number } | null = null;
+  if (cfg.prefill) prefill = prefillData(dataDir);
   const { child, ready, reports, final } = await startServer(dataDir);
   const pid = child.pid!;
   const stop = () => { try { child.kill('SIGKILL'); } catch { /* gone */ } rmSync(dataDir, { recursive: true, force: true }); };
@@ -185,7 +215,7 @@ async function main(): Promise<void> {
         + `${fmt(clients.reduce((s, c) => s + c.bytes, 0) / 2 ** 20 / cfg.durationS, 1)} MB/s in total; delivery lag p50 ${fmt(quantile(lags, 0.5))} ms, p99 ${fmt(quantile(lags, 0.99))} ms, max ${fmt(Math.max(...lags))} ms; `
         + `client 0 parsed ${clients[0]!.fullChecks.messages}, each with ≥ ${clients[0]!.fullChecks.vmsMin} VMs; closed: ${clients.filter((c) => c.closed).length}`);
     }
-    console.log(`RSS: ${fmt(rss[0]!.mb, 1)} MB → ${fmt(rss.at(-1)!.mb, 1)} MB, slope ${fmt(fit.slope, 3)} ± ${fmt(fit.ci95, 3)} MB/min (95 %), second half ${fmt(lateFit.slope, 3)} ± ${fmt(lateFit.ci95, 3)} MB/min; DB rows ${fmt(Number(fin.dbRows))}`);
+    console.log(`RSS: ${fmt(rss[0]!.mb, 1)} MB → ${fmt(rss.at(-1)!.mb, 1)} MB, slope ${fmt(fit.slope, 3)} ± ${fmt(fit.ci95, 3)} MB/min (95 %), second half ${fmt(lateFit.slope, 3)} ± ${fmt(lateFit.ci95, 3)} MB/min; DB rows ${fmt(Number(fin.dbRows))} (${prefill ? `prefilled to steady state: ${fmt(prefill.rows)}` : 'history started empty'})`);
 
     const flat = noTrend(fit);
     const verdicts: Verdict[] = [
@@ -203,7 +233,7 @@ async function main(): Promise<void> {
     const machine = printVerdicts(verdicts, run);
     mkdirSync(join(repo, 'scripts/bench/.out'), { recursive: true });
     writeFileSync(outFile, JSON.stringify({
-      config: cfg, ready: { ...ready, tokens: undefined }, machine, verdicts, cpu: { cpuShare, mainShare, othersShare },
+      config: cfg, prefill, ready: { ...ready, tokens: undefined }, machine, verdicts, cpu: { cpuShare, mainShare, othersShare },
       rss, rssFit: fit, rssLateFit: lateFit, eld, reports, final: fin,
       clients: { received, bytes: clients.map((c) => c.bytes), lag: { p50: quantile(lags, 0.5), p99: quantile(lags, 0.99), max: Math.max(...lags) }, closed: clients.filter((c) => c.closed).map((c) => c.closed) },
     }, null, 1));

@@ -14,7 +14,7 @@
 // Talks to run.ts over IPC: sends `ready` {port, tokens, setupS}; on `measure` starts its
 // counters; every REPORT_S sends `window` {event-loop delay percentiles, heap, sampler
 // timings}; on `stop` sends `final` and exits.
-import { mkdirSync, createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { randomUUID } from 'node:crypto';
 import type { TypedParams } from '../../../packages/libvirt/src/index.ts';
@@ -46,9 +46,11 @@ const conn = app.hosts.get('local').requireConnection();
 
 // ---- domains: defined and started through the binding, in batches the pool can overlap
 const xml = (name: string, uuid: string) => `<domain type='test'><name>${name}</name><uuid>${uuid}</uuid><memory unit='MiB'>64</memory><vcpu>2</vcpu><os><type arch='x86_64'>hvm</type></os></domain>`;
+// run.ts's prefilled history (PREFILL=1) is for these uuids.
+const uuids = existsSync(`${dataDir}/bench-vms.json`) ? JSON.parse(readFileSync(`${dataDir}/bench-vms.json`, 'utf8')) as string[] : [];
 for (let i = 0; i < VMS; i += 50) {
   await Promise.all(Array.from({ length: Math.min(50, VMS - i) }, async (_, j) => {
-    const ref = await conn.defineDomain(xml(`bench-${String(i + j).padStart(4, '0')}`, randomUUID()));
+    const ref = await conn.defineDomain(xml(`bench-${String(i + j).padStart(4, '0')}`, uuids[i + j] ?? randomUUID()));
     await conn.domain(ref.uuid).start();
   }));
 }

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataDirError, openDatabase } from './database.ts';
+import { DataDirError, PAGE_CACHE_KIB, openDatabase } from './database.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 const dirs: string[] = [];
@@ -19,6 +19,13 @@ describe('database', () => {
     const again = openDatabase(dir); // idempotent
     expect(again.prepare('SELECT count(*) n FROM schema_migrations').get()).toEqual({ n: MIGRATIONS.length });
     again.close();
+  });
+
+  it('bounds the page cache explicitly (better-sqlite3 would give each connection 16 MB)', () => {
+    const db = openDatabase(tempDir());
+    expect(db.pragma('cache_size', { simple: true })).toBe(PAGE_CACHE_KIB);
+    expect(PAGE_CACHE_KIB).toBeGreaterThanOrEqual(-4000);
+    db.close();
   });
 
   it('refuses a corrupt database file with a clear message', () => {

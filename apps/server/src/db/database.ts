@@ -13,6 +13,20 @@ export class DataDirError extends Error {
   override readonly name = 'DataDirError';
 }
 
+/**
+ * SQLite's page cache per connection, as cache_size (negative: KiB). better-sqlite3 builds
+ * SQLite with -16000 (16 MB) instead of SQLite's own -2000. The cache keeps every page it
+ * touched until it is full, and the metrics history (1,000 VMs: ~1,000 rows appended and ~1,000
+ * pruned per 10 s, 160+ MB at full retention) walks through all its pages within the hour it
+ * keeps 10 s buckets — so the cache fills to its bound and stays there, and a new server's RSS
+ * climbs by that much over its first hour (scripts/bench/metrics/history-memory.ts: RssAnon
+ * +20 MB at -16000, flat after 15 min at -2000). That workload reads each page about once
+ * (appends at a tier's end, prunes at its front, a chart's few hundred key lookups), so a larger
+ * cache buys no hits: the history's per-tick CPU (scripts/bench/metrics/history.ts) is the same
+ * at -2000, and a miss costs a read from the OS page cache, not from disk.
+ */
+export const PAGE_CACHE_KIB = -2000;
+
 export function openDatabase(dataDir: string, file = 'ferry.db'): Db {
   try {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
@@ -27,6 +41,7 @@ export function openDatabase(dataDir: string, file = 'ferry.db'): Db {
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
+    db.pragma(`cache_size = ${PAGE_CACHE_KIB}`);
     const check = db.pragma('quick_check', { simple: true });
     if (check !== 'ok') throw new Error(`integrity check says: ${String(check)}`);
   } catch (e) {
