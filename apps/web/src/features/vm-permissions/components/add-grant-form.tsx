@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { ROLES, type Role, type User } from '@ferry/contract';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Field } from '../../../components/field.tsx';
-import { useCreateGrant } from '../api/create-grant.ts';
+import { useCreateGrant } from '../../admin/grants/api/create-grant.ts';
 
 export function AddGrantForm({ vmId, users }: { vmId: string; users: User[] }) {
   const create = useCreateGrant();

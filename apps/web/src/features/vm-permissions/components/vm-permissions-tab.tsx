@@ -7,9 +7,10 @@ import type { Grant, VmDetail } from '@ferry/contract';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { useMe } from '../../auth/api/get-me.ts';
-import { useDeleteGrant } from '../api/delete-grant.ts';
-import { grantsFor, useGrants } from '../api/get-grants.ts';
-import { useUsers } from '../api/get-users.ts';
+import { useDeleteGrant } from '../../admin/grants/api/delete-grant.ts';
+import { useGrants } from '../../admin/grants/api/get-grants.ts';
+import { grantsFor } from '../api/grants-for.ts';
+import { useUsers } from '../../admin/users/api/get-users.ts';
 import { AddGrantForm } from './add-grant-form.tsx';
 import { GrantTable } from './grant-table.tsx';
 
