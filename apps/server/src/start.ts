@@ -6,6 +6,10 @@ import { DataDirError, openDatabase } from './db/database.ts';
 import { buildApp } from './app.ts';
 import { ensureInitialAdmin } from './modules/auth/initial-admin.ts';
 import { TlsError, loadConfiguredCertificate, loadOrCreateCertificate } from './lib/tls.ts';
+import { trimNativeHeap } from '@ferry/libvirt';
+
+/** How long start-up waits for the hosts' first connection before it counts as done. */
+const STARTUP_HOSTS_WAIT_MS = 10_000;
 
 export async function start(opts: { onListening?: () => void } = {}): Promise<void> {
   const config = loadConfig();
@@ -30,6 +34,10 @@ export async function start(opts: { onListening?: () => void } = {}): Promise<vo
 
   await app.listen({ port: config.port, host: config.listen });
   opts.onListening?.();
+  // Start-up ends once the hosts have answered (or not, within the wait): what it allocated and
+  // freed in native memory — the libvirt Workers' and the module loader's threads above all —
+  // would otherwise stay resident in malloc's per-thread arenas (see native-heap.ts).
+  void Promise.allSettled(app.hosts.list().map((h) => h.waitConnected(STARTUP_HOSTS_WAIT_MS))).then(() => trimNativeHeap());
   const scheme = tls ? 'https' : 'http';
   const shown = config.listen === '0.0.0.0' || config.listen === '::' ? 'localhost' : config.listen;
   app.log.info({

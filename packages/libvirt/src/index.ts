@@ -13,3 +13,4 @@ export {
 export { DOMAIN_EVENT_IDS, DOMAIN_STATE_NAMES, LIFECYCLE_EVENT_NAMES, type DomainEvent, type DomainEventKind, type DomainEventPayloads } from './events.ts';
 export type * from './types.ts';
 export * as constants from './generated/constants.gen.ts';
+export { trimNativeHeap } from './native-heap.ts';
