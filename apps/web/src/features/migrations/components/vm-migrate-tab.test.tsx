@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import type { PreflightResult, Task, VmDetail } from '@ferry/contract';
 import { mockFetch } from '../../../testing/fetch-mock.ts';
@@ -83,5 +84,24 @@ describe('the migrate tab', () => {
     fireEvent.click(screen.getByTestId('migrate-start'));
     expect((await screen.findByTestId('error-message')).dataset.code).toBe('PREFLIGHT_FAILED');
     await waitFor(() => expect(screen.getAllByTestId('preflight-check').some((c) => c.dataset.check === 'memory')).toBe(true));
+  });
+
+  it('once the VM has moved, offers the host it can go to now and asks for a new pre-flight; the finished task stays', async () => {
+    const t = task({ id: 'task0000000n', type: 'vm.migrate', state: 'succeeded', progress: { phase: 'done', percent: 100 } });
+    const { qc, rerender } = setup({
+      [`GET /api/v1/vms/${VM}/migrate/preflight`]: { body: OK },
+      [`POST /api/v1/vms/${VM}/migrate`]: { status: 202, body: { taskId: t.id } },
+      'GET /api/v1/tasks': tasks([t]),
+    });
+    await screen.findByLabelText('Target host');
+    fireEvent.click(screen.getByTestId('migrate-preflight'));
+    await screen.findAllByTestId('preflight-check');
+    fireEvent.click(screen.getByTestId('migrate-start'));
+    await waitFor(() => expect(screen.getByTestId('task-progress').dataset.state).toBe('succeeded'));
+    rerender(<QueryClientProvider client={qc}><VmMigrateTab vm={{ ...vm, hostId: 'h2' }} /></QueryClientProvider>);
+    expect((screen.getByLabelText('Target host') as HTMLSelectElement).value).toBe('local');
+    expect(screen.queryByTestId('preflight-result')).toBeNull();
+    expect((screen.getByTestId('migrate-start') as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId('task-progress').dataset.state).toBe('succeeded');
   });
 });

@@ -1,7 +1,7 @@
 // The VM page's Migrate tab: pick a target host, run the pre-flight (each check with its
 // reason), set the options, start the migration and follow its task (a progress bar that
 // never runs backwards; Cancel aborts). With one host there is nowhere to go: it says so.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { VmDetail } from '@ferry/contract';
 import { EmptyState } from '../../../components/empty-state.tsx';
 import { ErrorMessage } from '../../../components/error-message.tsx';
@@ -38,6 +38,18 @@ function MigrateForm({ vm, targets }: { vm: VmDetail; targets: { id: string; nam
   const [form, setForm] = useState<MigrateForm>(() => initialForm(targets[0]!.id, running));
   const [checkFor, setCheckFor] = useState<PreflightInput | null>(null);
   const [taskId, setTaskId] = useState<string | null>(null);
+  // Once the VM has moved, the old target is its own host and the pre-flight answered for a
+  // move that has happened: pick the first host it can go to now, and ask for a new pre-flight.
+  // (The finished task stays in view.)
+  const [onHost, setOnHost] = useState(vm.hostId);
+  if (onHost !== vm.hostId) {
+    setOnHost(vm.hostId);
+    if (!targets.some((t) => t.id === form.targetHostId)) setForm({ ...form, targetHostId: targets[0]!.id });
+    setCheckFor(null);
+  }
+  // The task's panel sits below the options: bring it into view when a migration starts.
+  const taskPanel = useRef<HTMLDivElement>(null);
+  useEffect(() => { if (taskId) taskPanel.current?.scrollIntoView?.({ block: 'nearest' }); }, [taskId]);
   const preflight = usePreflight(checkFor);
   const migrate = useMigrateVm();
   const built = toMigrateBody(form, running);
@@ -85,7 +97,9 @@ function MigrateForm({ vm, targets }: { vm: VmDetail; targets: { id: string; nam
       </div>
       <ErrorMessage error={migrate.error} title="The server refused the migration" />
       {refused && <PreflightChecks checks={refused} />}
-      {taskId && <TaskProgress key={taskId} taskId={taskId} label={`Migrate ${vm.name}`} describe={describeMigration} cancellable />}
+      <div ref={taskPanel}>
+        {taskId && <TaskProgress key={taskId} taskId={taskId} label={`Migrate ${vm.name}`} describe={describeMigration} cancellable />}
+      </div>
     </div>
   );
 }
