@@ -53,17 +53,19 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['apps/web/e2e/**/*.e2e.ts'],
-          exclude,
+          // *.lab.e2e.ts need the two-host lab (root): the 'lab' project runs them.
+          exclude: [...exclude, '**/*.lab.e2e.ts'],
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 180_000,
         },
       }] : []),
-      // Migrations in the two-host lab (scripts/lab; root, *.lab.test.ts). Only with FERRY_LAB=1.
+      // Migrations in the two-host lab (scripts/lab; root, *.lab.test.ts), and the browser tests
+      // that need it (apps/web/e2e/*.lab.e2e.ts). Only with FERRY_LAB=1.
       ...(process.env.FERRY_LAB === '1' ? [{
         test: {
           name: 'lab',
-          include: everywhere.map((d) => `${d}/*.lab.test.ts`),
+          include: [...everywhere.map((d) => `${d}/*.lab.test.ts`), 'apps/web/e2e/**/*.lab.e2e.ts'],
           exclude,
           fileParallelism: false,
           testTimeout: 600_000,

@@ -9,7 +9,9 @@
 //   e2e        FERRY_E2E=1 pnpm exec vitest run --project e2e … (the browser suite in apps/web/e2e:
 //              Chromium against a real Ferry and libvirtd; counted the same way)
 //   lab        FERRY_LAB=1 pnpm exec vitest run --project lab … (migrations in the two-host lab,
-//              scripts/lab: needs root; as non-root its tests skip and say why)
+//              scripts/lab, also from the dashboard in Chromium (apps/web/e2e/*.lab.e2e.ts, which
+//              builds the web app itself like the e2e files; `npm test` installs chromium): needs
+//              root; as non-root its tests skip and say why)
 // streaming each one's output live to stdout, then prints a summary table and, as the very last
 // line, "N passed, N failed" (", N skipped" when N > 0) over all suites. Exits 1 if anything
 // failed, else 0.
