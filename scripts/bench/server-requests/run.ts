@@ -27,9 +27,15 @@
 // connections/pipelining/duration for every server, after a warm-up run. Tables show medians
 // over rounds; verdicts use the median of per-round ratios.
 //
+// For information only (no verdict): with EXTRAS, hello-ws and Ferry are started once more and
+// left idle, their VmRSS read at SETTLE, 10, 20 and LATE seconds after the first answer — V8
+// shrinks a heap that start-up left large only once the process has been quiet for a few
+// seconds (its memory reducer starts 8 s after a full GC), so the verdict's SETTLE-second
+// reading includes start-up's transient and this timeline shows where idle RSS settles.
+//
 // Run: pnpm exec tsx scripts/bench/server-requests/run.ts
 // Env: ROUNDS (3), DURATION (10 s), WARMUP (2 s), SETTLE (5 s), CONNECTIONS (10), PIPELINING (1),
-//      EXTRAS (1; 0 skips the HTTPS and plain-node runs). Raw results: scripts/bench/.out/server-requests.json.
+//      EXTRAS (1; 0 skips the HTTPS and plain-node runs and the idle timeline), LATE (30 s: the timeline's last reading). Raw results: scripts/bench/.out/server-requests.json.
 // A measurement, not a test: exits 0 whatever the verdicts (1 only when it cannot measure).
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -56,6 +62,7 @@ const cfg = {
   connections: envInt('CONNECTIONS', 10),
   pipelining: envInt('PIPELINING', 1),
   extras: envInt('EXTRAS', 1) !== 0,
+  lateS: envInt('LATE', 30),
   nodeFlags: serve.flags,
   libvirtUri: 'qemu:///system',
   ferryLogLevel: 'info',
@@ -144,6 +151,25 @@ async function visit(variant: Variant, round: number, ctx: Ctx): Promise<Sample>
   }
 }
 
+interface Timeline { variant: Variant; points: { s: number; rssKb: number }[] }
+const timelines: Timeline[] = [];
+
+/** Information only: one more start, left idle; VmRSS at SETTLE, 10, 20 and LATE s after the first answer. */
+async function idleTimeline(variant: Variant, ctx: Ctx): Promise<Timeline> {
+  const server = await startServer(specOf(variant, await freePort(), ctx));
+  const t0 = performance.now();
+  const points: Timeline['points'] = [];
+  try {
+    for (const s of [...new Set([cfg.settleS, 10, 20, cfg.lateS])].filter((x) => x <= cfg.lateS).sort((a, b) => a - b)) {
+      await sleep(Math.max(0, s * 1000 - (performance.now() - t0)));
+      points.push({ s, rssKb: memOf(server.pid).rssKb });
+    }
+  } finally {
+    await stopServer(server);
+  }
+  return { variant, points };
+}
+
 async function check(server: Server, variant: Variant, headers: Record<string, string>, ctx: Ctx): Promise<void> {
   const r = await request(server.url + pathOf(variant), { headers });
   if (r.status !== 200) throw new BenchError(`${variant}: GET ${pathOf(variant)} answered HTTP ${r.status}: ${r.body}`);
@@ -204,6 +230,11 @@ async function main(): Promise<void> {
     if (cfg.extras) {
       console.log('extras (once)');
       for (const v of ['ferry-https', 'hello-ws-plain'] as Variant[]) console.log(line(await visit(v, 0, ctx)));
+      for (const v of ['hello-ws', 'ferry-http'] as Variant[]) {
+        const t = await idleTimeline(v, ctx);
+        timelines.push(t);
+        console.log(`  ${v.padEnd(14)} idle, VmRSS MB by seconds after the first answer: ${t.points.map((p) => `${p.s} s ${mb(p.rssKb)}`).join(', ')}`);
+      }
     }
     report({ started, load0 }, ctx);
     ok = true;
@@ -341,6 +372,12 @@ function report(meta: { started: number; load0: number[] }, ctx: Ctx): void {
     },
   ];
   const { load1, cpus: n } = printVerdicts(verdicts, meta);
+  const tl = (v: Variant) => timelines.find((t) => t.variant === v)?.points.at(-1);
+  const lateFerry = tl('ferry-http');
+  const lateHello = tl('hello-ws');
+  if (lateFerry && lateHello) {
+    console.log(`information (not a verdict): left idle ${lateFerry.s} s after the first answer, Ferry ${mb(lateFerry.rssKb)} MB vs bare Fastify + ws ${mb(lateHello.rssKb)} MB = ${(lateFerry.rssKb / lateHello.rssKb).toFixed(2)}× (one start each; see "extras" above)`);
+  }
   const seconds = (Date.now() - meta.started) / 1000;
   const noisy = loaded.filter((r) => r.load!.otherCpu > 0.2);
   if (noisy.length) {
@@ -363,7 +400,7 @@ function report(meta: { started: number; load0: number[] }, ctx: Ctx): void {
       serveScript: serve.serve, cpus: n, cpuModel: cpus()[0]?.model ?? null, loadavgStart: meta.load0, loadavgEnd: load1,
       hostsResponse: ctx.hostsCheck, libvirtWorkerBundles: ctx.workerBundles ?? null,
     },
-    config: cfg, goals: GOALS, verdicts, summary: rows, samples,
+    config: cfg, goals: GOALS, verdicts, summary: rows, samples, idleTimelines: timelines,
   }, null, 2)}\n`);
   console.log(`raw results: ${relative(process.cwd(), outFile)}`);
 }
