@@ -16,6 +16,7 @@
 // timings}; on `stop` sends `final` and exits.
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import { randomUUID } from 'node:crypto';
 import type { TypedParams } from '../../../packages/libvirt/src/index.ts';
 import { buildApp } from '../../../apps/server/src/app.ts';
@@ -132,6 +133,8 @@ function windowReport() {
     type: 'window', at: Date.now(),
     eld: { p50: ms(eldWindow.percentile(50)), p99: ms(eldWindow.percentile(99)), max: ms(eldWindow.max) },
     heapUsedMb: m.heapUsed / 2 ** 20, heapTotalMb: m.heapTotal / 2 ** 20, rssMb: m.rss / 2 ** 20, externalMb: m.external / 2 ** 20,
+    // The young generation: what V8 resizes between its minimum and --max-semi-space-size.
+    newSpaceMb: (v8.getHeapSpaceStatistics().find((sp) => sp.space_name === 'new_space')?.physical_space_size ?? NaN) / 2 ** 20,
     roundMs: { p50: q(stats.rounds, 0.5), max: Math.max(-Infinity, ...stats.rounds) },
     flushMs: { p50: q(stats.flushes, 0.5), p99: q(stats.flushes, 0.99), max: Math.max(-Infinity, ...stats.flushes) },
     publishMs: { p50: q(stats.publishes, 0.5), max: Math.max(-Infinity, ...stats.publishes) },
@@ -143,8 +146,15 @@ function windowReport() {
   return out;
 }
 
+// From the start: the main heap's size every REPORT_S, for run.ts's warm-up (until V8's sizing settles).
+const heapTimer = setInterval(() => {
+  const m = process.memoryUsage();
+  send({ type: 'heap', at: Date.now(), heapTotalMb: m.heapTotal / 2 ** 20, rssMb: m.rss / 2 ** 20 });
+}, REPORT_S * 1000);
+
 process.on('message', (m: { type: string }) => {
   if (m.type === 'measure') {
+    clearInterval(heapTimer);
     windowReport(); // drop what the set-up and warm-up left
     eldWindow.enable(); eldRun.enable();
     reporter = setInterval(() => send(windowReport()), REPORT_S * 1000);
