@@ -23,4 +23,16 @@ describe('migration progress from job stats', () => {
     expect(migrationProgress({ data_total: 10, data_processed: 1, data_remaining: 9, disk_total: 8, disk_remaining: 4 }, false, null).phase).toBe('storage');
     expect(migrationProgress({ data_total: 10, data_processed: 9, data_remaining: 1 }, true, null).phase).toBe('completing');
   });
+
+  it('with disks copied, counts the memory still to come: the disk copy alone does not fill the bar', () => {
+    const MiB = 1024 * 1024;
+    // Disk mirror half done (libvirt's data_* cover the disks only), 256 MiB of guest memory to follow.
+    const disk = migrationProgress({ data_total: 64 * MiB, data_processed: 32 * MiB, data_remaining: 32 * MiB, disk_total: 64 * MiB, disk_processed: 32 * MiB, disk_remaining: 32 * MiB }, false, null, 256 * MiB);
+    expect(disk.phase).toBe('storage');
+    expect(disk.percent).toBe(10);
+    // Disks mirrored, memory under way: a quarter of it sent.
+    const memory = migrationProgress({ disk_total: 64 * MiB, disk_processed: 64 * MiB, disk_remaining: 0, memory_total: 256 * MiB, memory_processed: 64 * MiB, memory_remaining: 192 * MiB, data_total: 320 * MiB, data_processed: 128 * MiB, data_remaining: 192 * MiB }, false, disk, 256 * MiB);
+    expect(memory.phase).toBe('memory');
+    expect(memory.percent).toBe(40);
+  });
 });

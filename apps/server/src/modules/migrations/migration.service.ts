@@ -201,6 +201,7 @@ async function pollProgress(ctx: TaskContext, conn: Connection, uuid: string, bo
   const dom = conn.domain(uuid);
   let previous: MigrationProgress | null = null;
   let tuned = false;
+  const guestMemoryBytes = await dom.getInfo().then((i) => i.memoryKiB * 1024, () => 0);
   while (!finished()) {
     // The wait ends early with the migration: the task must not idle out a poll interval.
     let timer: NodeJS.Timeout | undefined;
@@ -212,7 +213,7 @@ async function pollProgress(ctx: TaskContext, conn: Connection, uuid: string, bo
       if (job.type === C.VIR_DOMAIN_JOB_NONE) continue;
       // Max downtime is a property of the running job, not a migrate3 parameter in libvirt 9.
       if (!tuned && body.maxDowntimeMs) { tuned = true; await dom.migrateSetMaxDowntime(body.maxDowntimeMs); }
-      previous = migrationProgress(job.stats, state.state === C.VIR_DOMAIN_PAUSED, previous);
+      previous = migrationProgress(job.stats, state.state === C.VIR_DOMAIN_PAUSED, previous, guestMemoryBytes);
       ctx.progress(previous);
       if (body.postCopy && (previous.iteration ?? 0) >= 3 && previous.phase === 'memory') {
         // Pre-copy is not converging: switch over and pull the rest on demand.
