@@ -84,7 +84,7 @@ export function ResourceTree() {
             const row = rows[item.index]!;
             const selected = item.index === current;
             return (
-              <div key={row.id} role="treeitem" aria-level={row.level} aria-selected={selected}
+              <div key={row.key} role="treeitem" aria-level={row.level} aria-selected={selected}
                 aria-expanded={row.expandable ? row.expanded : undefined} tabIndex={item.index === active ? 0 : -1}
                 data-index={item.index} data-testid="tree-item" data-tree-id={row.id} data-state={row.vmState ?? row.hostState}
                 className={`tree-row${selected ? ' selected' : ''}`}

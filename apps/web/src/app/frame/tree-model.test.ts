@@ -34,4 +34,12 @@ describe('the resource tree', () => {
     expect(labels(visibleRows(data, new Set(), 'lan'))).toEqual(['Datacenter', '  alpha', '    Networks', '      lan']);
     expect(visibleRows(data, new Set(), 'nothing-matches')).toEqual([]);
   });
+
+  it('gives every row a unique key, even a VM listed on two hosts mid-migration', () => {
+    const moving = vm({ name: 'moving', hostId: 'h1', state: 'running' });
+    const rows = visibleRows({ ...data, vms: [moving, { ...moving, hostId: 'h2', state: 'paused' }] }, new Set(), '');
+    const copies = rows.filter((r) => r.id === `vm:${moving.id}`);
+    expect(copies.map((r) => r.vmState)).toEqual(['running', 'paused']);
+    expect(new Set(rows.map((r) => r.key)).size).toBe(rows.length);
+  });
 });

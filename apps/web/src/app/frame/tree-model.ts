@@ -6,6 +6,9 @@ import type { IconName } from '../../components/icons.tsx';
 
 export interface TreeRow {
   id: string;
+  /** Unique among the rows: the path of ids from the top. A VM being migrated is listed on
+   * both hosts for a moment, under the same id. */
+  key: string;
   level: number;
   label: string;
   to: string | null;
@@ -24,7 +27,7 @@ export interface TreeData {
   networks: ReadonlyMap<string, readonly Network[]>;
 }
 
-interface Node extends Omit<TreeRow, 'level' | 'expanded'> {
+interface Node extends Omit<TreeRow, 'key' | 'level' | 'expanded'> {
   children: Node[];
 }
 
@@ -67,11 +70,12 @@ export function visibleRows(d: TreeData, collapsed: ReadonlySet<string>, filter:
   const text = filter.trim().toLowerCase();
   const root = text ? prune(build(d), text) : build(d);
   const rows: TreeRow[] = [];
-  const walk = (n: Node, level: number) => {
+  const walk = (n: Node, level: number, parentKey: string) => {
     const expanded = n.children.length > 0 && (text !== '' || !collapsed.has(n.id));
-    rows.push({ id: n.id, level, label: n.label, to: n.to, icon: n.icon, vmState: n.vmState, hostState: n.hostState, expandable: n.children.length > 0, expanded });
-    if (expanded) for (const c of n.children) walk(c, level + 1);
+    const key = `${parentKey}/${n.id}`;
+    rows.push({ id: n.id, key, level, label: n.label, to: n.to, icon: n.icon, vmState: n.vmState, hostState: n.hostState, expandable: n.children.length > 0, expanded });
+    if (expanded) for (const c of n.children) walk(c, level + 1, key);
   };
-  if (root) walk(root, 1);
+  if (root) walk(root, 1, '');
   return rows;
 }
