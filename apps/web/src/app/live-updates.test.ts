@@ -78,6 +78,32 @@ describe('the event → cache table', () => {
     unsubscribe();
   });
 
+  it('a migrating VM: events from the other host\'s copy leave the listed copy alone and refetch the list', () => {
+    const { qc, invalidated } = client();
+    const a = vm({ state: 'running', hostId: 'lab-b' });
+    qc.setQueryData(vmKeys.list(), [a]);
+    // A cancelled migration: the target's incoming copy stops; the VM runs on where it was.
+    applyEvent(qc, { type: 'vm.state', seq: 20, vmId: a.id, hostId: 'lab-a', name: a.name, state: 'shutoff', reason: 'failed', at });
+    expect(qc.getQueryData<VmSummary[]>(vmKeys.list())).toEqual([a]);
+    expect(invalidated).toContainEqual(vmKeys.list());
+    // A finished one: the source undefines its copy after the target has it.
+    applyEvent(qc, { type: 'vm.config', seq: 21, vmId: a.id, hostId: 'lab-a', name: a.name, change: 'undefined', at });
+    expect(qc.getQueryData<VmSummary[]>(vmKeys.list())).toEqual([a]);
+    applyEvent(qc, { type: 'vm.config', seq: 22, vmId: a.id, hostId: 'lab-b', name: a.name, change: 'undefined', at });
+    expect(qc.getQueryData<VmSummary[]>(vmKeys.list())).toEqual([]);
+  });
+
+  it('a VM that moved: the source copy\'s stop (reason migrated, and no undefined from libvirt) and the task\'s end refetch the list', () => {
+    const { qc, invalidated } = client();
+    const a = vm({ state: 'running', hostId: 'lab-a' });
+    qc.setQueryData(vmKeys.list(), [a, { ...a, hostId: 'lab-b', state: 'paused' }]);
+    applyEvent(qc, { type: 'vm.state', seq: 23, vmId: a.id, hostId: 'lab-a', name: a.name, state: 'shutoff', reason: 'migrated', at });
+    expect(invalidated).toContainEqual(vmKeys.list());
+    invalidated.length = 0;
+    applyEvent(qc, { type: 'task', seq: 24, task: task({ type: 'vm.migrate', state: 'succeeded', target: { kind: 'vm', id: a.id } }), at });
+    expect(invalidated).toContainEqual(vmKeys.list());
+  });
+
   it('task events update the task panel\'s list in place, newest first', () => {
     const { qc } = client();
     const old = task({ state: 'succeeded' });

@@ -40,23 +40,29 @@ function patchVmList(qc: QueryClient, edit: (vms: VmSummary[]) => VmSummary[]): 
 
 export const EVENT_EFFECTS: EventEffects = {
   'vm.state': {
+    // During a migration one VM id lives on two hosts, and each host reports its own copy (the
+    // target's incoming copy stops when a migration is cancelled): an event applies only to the
+    // copy on the host that sent it.
     patch: (qc, e) => {
-      qc.setQueryData<VmDetail>(vmKeys.detail(e.vmId), (vm) => vm && { ...vm, state: e.state, reason: e.reason });
+      qc.setQueryData<VmDetail>(vmKeys.detail(e.vmId), (vm) => vm && (vm.hostId === e.hostId ? { ...vm, state: e.state, reason: e.reason } : vm));
       let found = false;
       patchVmList(qc, (vms) => vms.map((vm) => {
-        if (vm.id !== e.vmId) return vm;
+        if (vm.id !== e.vmId || vm.hostId !== e.hostId) return vm;
         found = true;
         return { ...vm, state: e.state, reason: e.reason, uptimeS: e.state === 'running' ? vm.uptimeS ?? 0 : null };
       }));
-      // A VM the list does not know yet (created elsewhere): fetch the list again.
-      if (!found && qc.getQueryData(vmKeys.list())) void qc.invalidateQueries({ queryKey: vmKeys.list() });
+      // A VM the list does not know on that host (created elsewhere, or arriving by migration),
+      // or one that moved (the source's copy stops with reason 'migrated' and libvirt reports
+      // no 'undefined' for it): fetch the list again.
+      if ((!found || e.reason === 'migrated') && qc.getQueryData(vmKeys.list())) void qc.invalidateQueries({ queryKey: vmKeys.list() });
     },
     invalidate: (e) => [vmKeys.detail(e.vmId)],
   },
   'vm.config': {
     patch: (qc, e) => {
       if (e.change !== 'undefined') return;
-      patchVmList(qc, (vms) => vms.filter((vm) => vm.id !== e.vmId));
+      // Undefined on the source after a migration: the copy on the target stays.
+      patchVmList(qc, (vms) => vms.filter((vm) => vm.id !== e.vmId || vm.hostId !== e.hostId));
     },
     invalidate: (e) => (e.change === 'undefined' ? [vmKeys.detail(e.vmId)] : [vmKeys.list(), vmKeys.detail(e.vmId)]),
   },
@@ -97,6 +103,7 @@ export const EVENT_EFFECTS: EventEffects = {
       // event and put it back to running for good; refetching cancels that answer.
       const keys: QueryKey[] = [taskKeys.recent(), taskKeys.log(task.id)];
       if (task.target.kind === 'vm') keys.push(vmKeys.detail(task.target.id));
+      if (task.type === 'vm.migrate') keys.push(vmKeys.list()); // which host holds it now
       if (task.target.kind === 'pool' && task.hostId) keys.push(storageKeys.all);
       if (task.target.kind === 'network' && task.hostId) keys.push(networkKeys.all);
       return keys;
