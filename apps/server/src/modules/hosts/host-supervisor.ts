@@ -102,6 +102,16 @@ export class HostSupervisor {
     });
   }
 
+  /**
+   * A second connection to this host, for one call that runs for minutes (a migration); the
+   * caller closes it. libvirt's client serves all calls of a connection over one socket, and
+   * while one call waits for its reply the others on it stalled for up to the keepalive
+   * interval (5 s measured: job-stats polls of a migration in the lab).
+   */
+  async openDedicated(): Promise<Connection> {
+    return this.libvirt.open(this.record.uri);
+  }
+
   private async connect(): Promise<void> {
     if (this.stopped) return;
     this.timer = null;

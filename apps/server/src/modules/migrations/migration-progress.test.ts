@@ -30,9 +30,12 @@ describe('migration progress from job stats', () => {
     const disk = migrationProgress({ data_total: 64 * MiB, data_processed: 32 * MiB, data_remaining: 32 * MiB, disk_total: 64 * MiB, disk_processed: 32 * MiB, disk_remaining: 32 * MiB }, false, null, 256 * MiB);
     expect(disk.phase).toBe('storage');
     expect(disk.percent).toBe(10);
-    // Disks mirrored, memory under way: a quarter of it sent.
-    const memory = migrationProgress({ disk_total: 64 * MiB, disk_processed: 64 * MiB, disk_remaining: 0, memory_total: 256 * MiB, memory_processed: 64 * MiB, memory_remaining: 192 * MiB, data_total: 320 * MiB, data_processed: 128 * MiB, data_remaining: 192 * MiB }, false, disk, 256 * MiB);
+    // Disks mirrored, memory not moving yet: still only the disks in libvirt's figures.
+    const mirrored = migrationProgress({ data_total: 64 * MiB, data_processed: 64 * MiB, data_remaining: 0, disk_total: 64 * MiB, disk_processed: 64 * MiB, disk_remaining: 0 }, false, disk, 256 * MiB);
+    expect(mirrored.percent).toBe(20);
+    // Memory under way: libvirt's figures now cover disks and memory (as seen in the lab).
+    const memory = migrationProgress({ disk_total: 64 * MiB, disk_processed: 64 * MiB, disk_remaining: 0, data_total: 337 * MiB, data_processed: 168.5 * MiB, data_remaining: 168.5 * MiB }, false, mirrored, 256 * MiB);
     expect(memory.phase).toBe('memory');
-    expect(memory.percent).toBe(40);
+    expect(memory.percent).toBe(50);
   });
 });

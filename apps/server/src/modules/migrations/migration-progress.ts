@@ -3,10 +3,10 @@
 // - percent is processed / (processed + remaining). Both move while the guest re-dirties pages
 //   (a new iteration finds more to send), so the raw figure runs backwards; the bar shown is the
 //   highest seen so far, and only 'done' reaches 100.
-// - With disks copied, libvirt first mirrors the disks (its data_* figures then cover the disks
-//   only) and moves memory after: the whole is disks + guest memory, with memory counted as all
-//   still to send until its phase starts. Otherwise the disk copy alone took the bar to 99.9,
-//   where it stayed through the whole memory phase.
+// - With disks copied, libvirt first mirrors the disks, and until memory starts moving its
+//   data_* figures cover the disks only (data_total ≤ disk_total); the guest's memory is then
+//   added to the whole as still to send. Otherwise the disk copy alone took the bar to 99.9,
+//   where it stayed through the whole memory phase. Once memory moves, data_* cover both.
 // - phase: no data yet → setup; disk copy (copy-storage) under way → storage; the source paused
 //   for the switch-over → completing; otherwise memory.
 import type { MigrationProgress } from '@ferry/contract';
@@ -23,8 +23,9 @@ export function migrationProgress(stats: TypedParams, sourcePaused: boolean, pre
   const diskTotal = num(stats, 'disk_total') ?? 0;
   const iteration = num(stats, 'memory_iteration');
   const rate = num(stats, 'memory_bps') ?? num(stats, 'disk_bps');
-  const raw = diskTotal > 0 ? withDisks(stats, diskTotal, diskRemaining, guestMemoryBytes)
-    : processed !== null && remaining !== null && processed + remaining > 0 ? (processed / (processed + remaining)) * 100 : 0;
+  const memoryToCome = diskTotal > 0 && total !== null && total <= diskTotal ? guestMemoryBytes : 0;
+  const whole = processed !== null && remaining !== null ? processed + remaining + memoryToCome : 0;
+  const raw = whole > 0 ? (processed! / whole) * 100 : 0;
   const phase: MigrationProgress['phase'] = sourcePaused ? 'completing'
     : !total ? 'setup'
     : diskTotal > 0 && diskRemaining > 0 ? 'storage'
@@ -43,16 +44,6 @@ export function migrationProgress(stats: TypedParams, sourcePaused: boolean, pre
     expectedDowntimeMs: num(stats, 'downtime'),
     etaS: remaining !== null && rate ? Math.round((remaining / rate) * 10) / 10 : null,
   };
-}
-
-/** Percent of disks + memory sent, for a migration that copies disks. */
-function withDisks(stats: TypedParams, diskTotal: number, diskRemaining: number, guestMemoryBytes: number): number {
-  const diskDone = num(stats, 'disk_processed') ?? Math.max(0, diskTotal - diskRemaining);
-  const memoryStarted = (num(stats, 'memory_total') ?? 0) > 0;
-  const memoryDone = memoryStarted ? num(stats, 'memory_processed') ?? 0 : 0;
-  const memoryLeft = memoryStarted ? num(stats, 'memory_remaining') ?? 0 : guestMemoryBytes;
-  const whole = diskDone + diskRemaining + memoryDone + memoryLeft;
-  return whole > 0 ? ((diskDone + memoryDone) / whole) * 100 : 0;
 }
 
 export function startingProgress(phase: 'checking' | 'preparing'): MigrationProgress {

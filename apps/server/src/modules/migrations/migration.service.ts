@@ -120,7 +120,16 @@ async function migrate(ctx: TaskContext, source: HostSupervisor, target: HostSup
   const sourceConn = source.requireConnection();
   const dom = sourceConn.domain(uuid);
   ctx.progress(startingProgress('preparing'));
-  const created = body.storage === 'copy' ? await wrap(createTargetVolumes(ctx, sourceConn, targetConn, facts)) : [];
+  // The migrate call gets a connection of its own: on the shared one it stalled every other call
+  // to the source host — job-stats polls, the abort, VM lists — for seconds at a time.
+  const migrateConn = await source.openDedicated().catch((e: unknown) => { throw fromLibvirt(e, 'opening a connection for the migration'); });
+  let created: Awaited<ReturnType<typeof createTargetVolumes>>;
+  try {
+    created = body.storage === 'copy' ? await wrap(createTargetVolumes(ctx, sourceConn, targetConn, facts)) : [];
+  } catch (e) {
+    void migrateConn.close();
+    throw e;
+  }
   const destUri = target.record.migrationUri ?? target.record.uri;
   const params: TypedParams = body.bandwidthMiBps ? { [C.VIR_MIGRATE_PARAM_BANDWIDTH]: body.bandwidthMiBps } : {};
   const flags = flagsFor(body, facts);
@@ -139,8 +148,11 @@ async function migrate(ctx: TaskContext, source: HostSupervisor, target: HostSup
 
   const started = Date.now();
   let finished = false;
-  const call = dom.migrateToURI(destUri, params, flags, MIGRATE_DEADLINE_MS).finally(() => { finished = true; });
-  const polling = pollProgress(ctx, sourceConn, uuid, body, () => finished, call.then(() => undefined, () => undefined));
+  const call = migrateConn.domain(uuid).migrateToURI(destUri, params, flags, MIGRATE_DEADLINE_MS)
+    .finally(() => { finished = true; void migrateConn.close(); });
+  // The guest's memory from the definition read for the pre-flight: a libvirt call here would be
+  // batched behind the migrate call on its Worker and wait for the whole migration.
+  const polling = pollProgress(ctx, sourceConn, uuid, body, facts.domain.memoryKiB * 1024, () => finished, call.then(() => undefined, () => undefined));
   try {
     await call;
   } catch (e) {
@@ -197,11 +209,10 @@ async function poolHolding(conn: Connection, file: string): Promise<string | und
   return undefined;
 }
 
-async function pollProgress(ctx: TaskContext, conn: Connection, uuid: string, body: MigrateBody, finished: () => boolean, ended: Promise<void>): Promise<void> {
+async function pollProgress(ctx: TaskContext, conn: Connection, uuid: string, body: MigrateBody, guestMemoryBytes: number, finished: () => boolean, ended: Promise<void>): Promise<void> {
   const dom = conn.domain(uuid);
   let previous: MigrationProgress | null = null;
   let tuned = false;
-  const guestMemoryBytes = await dom.getInfo().then((i) => i.memoryKiB * 1024, () => 0);
   while (!finished()) {
     // The wait ends early with the migration: the task must not idle out a poll interval.
     let timer: NodeJS.Timeout | undefined;
