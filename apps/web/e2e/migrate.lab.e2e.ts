@@ -3,8 +3,8 @@
 // added through the dashboard's Add host dialog. The tiny guest runs on A under TCG. On the VM's
 // Migrate tab: pick B, run the pre-flight (every check shown as the API answers it), migrate live
 // with the disk copied along under a bandwidth limit low enough that the task panel moves for
-// a few seconds — sampled every ~200 ms, the bar must leave 0 and never fall, the bytes moved must
-// keep rising — until the task succeeds.
+// a few seconds — sampled every ~200 ms, the bar must rise while the task runs and never fall,
+// the bytes moved must keep rising — until the task succeeds.
 // Without a reload, the VM then sits under B in the resource tree and the VM list; virsh on both
 // lab hosts agrees. A second migration, throttled to 1 MiB/s, is cancelled from the tab: the VM
 // runs on where it was, the other host holds nothing, the task says cancelled. Then the same
@@ -227,17 +227,16 @@ describe.skipIf(missing !== null)('migration from the dashboard, in the two-host
     await page.click('#migrate-start');
     const samples = await follow('mig-03-progress', (s) => s.state !== null && !['queued', 'running'].includes(s.state));
     const values = samples.map((s) => s.value).filter((v): v is number => v !== null);
-    const rising = values.filter((v, i) => i > 0 && v > values[i - 1]!).length;
+    const whileRunning = samples.filter((s) => s.state === 'running').map((s) => s.value).filter((v): v is number => v !== null);
+    const rising = whileRunning.filter((v, i) => i > 0 && v > whileRunning[i - 1]!).length;
     const moved = movedBytes(samples);
     const movedUp = moved.filter((v, i) => i > 0 && v > moved[i - 1]!).length;
     console.log(`[lab e2e] copy: ${samples.length} samples over ${samples.at(-1)!.t} ms; bar (value×samples): ${runs(values)}; ` +
       `bytes moved: ${moved.map((b) => `${Math.round(b / 1048576)}M`).join(' ')}\n[lab e2e] words: ${[...new Set(samples.map((s) => s.text))].slice(0, 8).join(' | ')}`);
     expect(samples.at(-1)!.state, JSON.stringify(samples.slice(-3))).toBe('succeeded');
     expect(values, 'the bar never runs backwards').toEqual([...values].sort((a, b) => a - b));
-    expect(rising, `the bar left 0 while the task ran: ${runs(values)}`).toBeGreaterThanOrEqual(1);
-    // The bar's own steps follow the server's percent, which for a copy-storage migration is
-    // coarse (the disk copy alone takes it to ~99.9 before the memory starts: migration-progress.ts),
-    // what must visibly move for seconds is the bytes-moved figure beside it.
+    // The disk copy and then the memory each move it: at least two steps up while the task runs.
+    expect(rising, `the bar rose while the task ran: ${runs(whileRunning)}`).toBeGreaterThanOrEqual(2);
     expect(movedUp, `the bytes moved rose while the task ran: ${moved.join(' ')}`).toBeGreaterThanOrEqual(2);
     await screenshot(page, 'mig-04-succeeded');
   });
@@ -268,13 +267,10 @@ describe.skipIf(missing !== null)('migration from the dashboard, in the two-host
     await follow('mig-06-cancel-running', (s) => s.state === 'running' && s.value !== null && s.value > 0, 120_000);
     await page.locator('#task-cancel:enabled').click();
     await page.locator('[data-testid=task-progress][data-state=cancelled]').waitFor({ timeout: 120_000 });
-    // The page asks the server again when the task ends: its badge says running. The tree and
-    // list are patched from vm.state events, and the target's teardown of its incoming copy
-    // arrives as a 'shutoff' for the same VM id from the other host — which live-updates.ts
-    // applies regardless of host (reported; outside this test's reach). Logged, not asserted.
+    // The target's teardown of its incoming copy arrives as a 'shutoff' for the same VM id from
+    // host A: the page, the tree and the list must keep showing the copy on B running.
     await page.locator('[data-testid=vm-detail] [data-testid=vm-state][data-state=running]').waitFor({ timeout: 30_000 });
-    const treeState = await page.locator(`[data-testid=tree-item][data-tree-id="vm:${vmId}"]`).getAttribute('data-state');
-    if (treeState !== 'running') console.warn(`[lab e2e] after the cancel the tree shows the VM ${treeState} while it runs on B (vm.state from the target host applied to it)`);
+    await page.locator(`[data-testid=tree-item][data-tree-id="vm:${vmId}"][data-state=running]`).waitFor({ timeout: 30_000 });
     await screenshot(page, 'mig-07-cancelled');
     expect(virsh(lab, 'B', 'domstate', name)).toBe('running');
     expect(domainsOn(lab, 'A', true)).not.toContain(name);
