@@ -14,7 +14,8 @@
 // work to stay well below 20 ms; the table prints p50 and max of each kind.
 //
 // Run: pnpm exec tsx scripts/bench/metrics/history.ts
-// Env: VMS (1000), SIM_MIN (35), SYNC (unset: Ferry's default FULL; NORMAL to compare). Raw results: scripts/bench/.out/metrics-history.json.
+// Env: VMS (1000), SIM_MIN (35), SYNC (unset: Ferry's default FULL; NORMAL to compare), CACHE (unset:
+//      Ferry's cache_size, database.ts; e.g. -16000 to compare). Raw results: scripts/bench/.out/metrics-history.json.
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -38,6 +39,7 @@ function main(): void {
   try {
     const db = openDatabase(dir);
     if (process.env.SYNC) db.pragma(`synchronous = ${process.env.SYNC}`);
+    if (process.env.CACHE) db.pragma(`cache_size = ${process.env.CACHE}`);
     const uuids = Array.from({ length: cfg.vms }, () => randomUUID());
     // The fill ends here; the next day boundary (where every tier closes) is 30 min later.
     const endS = Date.UTC(2030, 0, 1) / 1000 + DAY - 1800;
