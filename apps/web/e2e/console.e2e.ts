@@ -9,7 +9,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, startFerry, type FerryServer } from './support/ferry-server.ts';
-import { chromiumMissing, collectPageErrors, launchBrowser, screenshot } from './support/browser.ts';
+import { chromiumMissing, collectPageErrors, launchBrowser, screenshot, signIn } from './support/browser.ts';
 import { newVmName, removeDomains, virsh } from './support/domains.ts';
 import { createTinyVm, signInAdmin, type TinyVm } from './support/tiny-vm.ts';
 import { buildWeb } from '../../../scripts/setup/build-web.mjs';
@@ -56,10 +56,7 @@ describe.skipIf(missing !== null)('the VM consoles, end to end', () => {
     vnc = await context.newPage();
     vnc.setDefaultTimeout(20_000);
     vncErrors = collectPageErrors(vnc);
-    await vnc.goto(`${ferry.baseUrl}/login`);
-    await vnc.fill('#login-username', 'admin');
-    await vnc.fill('#login-password', ADMIN_PASSWORD);
-    await vnc.click('#login-submit');
+    await signIn(vnc, ferry.baseUrl, ADMIN_PASSWORD);
     await vnc.locator('[data-testid=dc-host][data-state=connected]').waitFor({ timeout: 30_000 });
     serial = await context.newPage();
     serial.setDefaultTimeout(20_000);

@@ -19,7 +19,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, startFerry, type FerryServer } from './support/ferry-server.ts';
-import { chromiumMissing, collectPageErrors, launchBrowser, screenshot } from './support/browser.ts';
+import { chromiumMissing, collectPageErrors, launchBrowser, screenshot, signIn } from './support/browser.ts';
 import { signInAdmin, type AdminApi } from './support/tiny-vm.ts';
 import { ensureTinyGuest } from '../../../scripts/tinyguest/tinyguest.ts';
 import { domainsOn, labDown, labUp, virsh, type LabEnv, type LabHost } from '../../../scripts/lab/lab.ts';
@@ -116,10 +116,7 @@ describe.skipIf(missing !== null)('migration from the dashboard, in the two-host
     page = await context.newPage();
     page.setDefaultTimeout(20_000);
     errors = collectPageErrors(page);
-    await page.goto(`${ferry.baseUrl}/login`);
-    await page.fill('#login-username', 'admin');
-    await page.fill('#login-password', ADMIN_PASSWORD);
-    await page.click('#login-submit');
+    await signIn(page, ferry.baseUrl, ADMIN_PASSWORD);
     await page.locator('[data-testid=dc-host][data-state=connected]').waitFor({ timeout: 30_000 });
   }, 300_000);
 

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, startFerry, type FerryServer } from './support/ferry-server.ts';
-import { chromiumMissing, collectPageErrors, launchBrowser, screenshot } from './support/browser.ts';
+import { chromiumMissing, collectPageErrors, launchBrowser, screenshot, signIn } from './support/browser.ts';
 import { removeDomains, virsh } from './support/domains.ts';
 import { createTinyVm, signInAdmin, type AdminApi, type TinyVm } from './support/tiny-vm.ts';
 import { buildWeb } from '../../../scripts/setup/build-web.mjs';
@@ -38,10 +38,7 @@ describe.skipIf(missing !== null)('VM hardware editing and performance charts, e
     page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
     page.setDefaultTimeout(20_000);
     errors = collectPageErrors(page);
-    await page.goto(`${ferry.baseUrl}/vms/${vm.vmId}/hardware`);
-    await page.fill('#login-username', 'admin');
-    await page.fill('#login-password', ADMIN_PASSWORD);
-    await page.click('#login-submit');
+    await signIn(page, ferry.baseUrl, ADMIN_PASSWORD, `/vms/${vm.vmId}/hardware`);
     await page.locator('[data-testid=vm-hardware]').waitFor({ timeout: 30_000 });
   });
 

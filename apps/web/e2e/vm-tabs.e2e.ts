@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, startFerry, type FerryServer } from './support/ferry-server.ts';
-import { chromiumMissing, collectPageErrors, launchBrowser, screenshot } from './support/browser.ts';
+import { chromiumMissing, collectPageErrors, launchBrowser, screenshot, signIn } from './support/browser.ts';
 import { removeDomains, virsh } from './support/domains.ts';
 import { createTinyVm, signInAdmin, type AdminApi, type TinyVm } from './support/tiny-vm.ts';
 import { buildWeb } from '../../../scripts/setup/build-web.mjs';
@@ -47,10 +47,7 @@ describe.skipIf(missing !== null)('the VM page tabs, end to end', () => {
     page = await context.newPage();
     page.setDefaultTimeout(20_000);
     errors = collectPageErrors(page);
-    await page.goto(`${ferry.baseUrl}/login`);
-    await page.fill('#login-username', 'admin');
-    await page.fill('#login-password', ADMIN_PASSWORD);
-    await page.click('#login-submit');
+    await signIn(page, ferry.baseUrl, ADMIN_PASSWORD);
     await page.locator('[data-testid=dc-host][data-state=connected]').waitFor({ timeout: 30_000 });
   });
 

@@ -25,6 +25,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/** Signs in on the login form at `path` (the page the app returns to afterwards); the caller waits for what it expects to see. */
+export async function signIn(page: Page, baseUrl: string, password: string, path = '/login', username = 'admin'): Promise<void> {
+  await page.goto(`${baseUrl}${path}`);
+  await page.fill('#login-username', username);
+  await page.fill('#login-password', password);
+  await page.click('#login-submit');
+}
+
 /**
  * Uncaught exceptions and console errors of a page. Failed HTTP answers are left out: the
  * browser logs each (the first /auth/me is a 401 by design, a VM being created is a 404 for a
