@@ -20,8 +20,10 @@ describe('holdYoungGeneration', () => {
   it('keeps start-up survivors from growing the young generation, and lets it grow once released', () => {
     const [unheld] = youngGenerationAfter('fill(); out.push(size());');
     const [held, released] = youngGenerationAfter('const release = holdYoungGeneration(); fill(); out.push(size()); release(); fill(); fill(); out.push(size());');
-    expect(unheld).toBeGreaterThanOrEqual(16);
+    // How far V8 grows it unheld varies with GC timing (16 MB here, 14 in one CI run): what
+    // must hold is that holding keeps it smaller, and that releasing lets it grow again.
     expect(held).toBeLessThanOrEqual(8);
+    expect(unheld).toBeGreaterThan(held!);
     expect(released).toBeGreaterThan(held!);
   });
 });
