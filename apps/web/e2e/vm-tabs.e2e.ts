@@ -66,7 +66,12 @@ describe.skipIf(missing !== null)('the VM page tabs, end to end', () => {
     console.log(`[e2e] failed at ${page.url()}; screenshot ${file}\n[e2e] server tasks: ${tasks.slice(0, 3000)}\n[e2e] server output:\n${ferry.output().slice(-3000)}`);
   });
 
-  const progress = (state: string) => page.locator(`[data-testid=task-progress][data-state=${state}]`);
+  /** Runs `start` and waits for the task it starts to succeed — not for the panel of the task before it, still showing 'succeeded'. */
+  const runTask = async (start: () => Promise<void>) => {
+    const before = await page.locator('[data-testid=task-progress]').getAttribute('data-task-id', { timeout: 500 }).catch(() => null);
+    await start();
+    await page.locator(`[data-testid=task-progress][data-state=succeeded]${before ? `:not([data-task-id="${before}"])` : ''}`).waitFor({ timeout: 120_000 });
+  };
   const snapshotRow = (snap: string) => page.locator(`[data-testid=snapshot-row][data-snapshot="${snap}"]`);
   const virshSnapshots = async () => (await virsh('snapshot-list', '--name', name)).split('\n').map((s) => s.trim()).filter(Boolean).sort();
 
@@ -98,8 +103,7 @@ describe.skipIf(missing !== null)('the VM page tabs, end to end', () => {
       await page.fill('#snapshot-name', snap);
       await page.fill('#snapshot-description', `e2e ${snap}`);
       if (snap === 'known-good') await screenshot(page, 'tabs-02-snapshot-create');
-      await page.click('#snapshot-create-submit');
-      await progress('succeeded').waitFor({ timeout: 120_000 });
+      await runTask(() => page.click('#snapshot-create-submit'));
       await snapshotRow(snap).and(page.locator('[data-current=true]')).waitFor();
     }
     expect(await virshSnapshots()).toEqual(['after-change', 'known-good']);
@@ -112,8 +116,7 @@ describe.skipIf(missing !== null)('the VM page tabs, end to end', () => {
     await snapshotRow('known-good').locator('[data-testid=snapshot-revert]').click();
     await page.locator('[data-testid=confirm-dialog]').waitFor();
     await screenshot(page, 'tabs-04-snapshot-revert-confirm');
-    await page.click('[data-testid=confirm-button]');
-    await progress('succeeded').waitFor({ timeout: 120_000 });
+    await runTask(() => page.click('[data-testid=confirm-button]'));
     await snapshotRow('known-good').and(page.locator('[data-current=true]')).waitFor();
     expect((await virsh('snapshot-current', '--name', name)).trim()).toBe('known-good');
     expect(await page.textContent('[data-testid=snapshot-current-name]')).toBe('Current: known-good');
@@ -136,16 +139,14 @@ describe.skipIf(missing !== null)('the VM page tabs, end to end', () => {
       await page.click('#snapshot-create');
       await page.fill('#snapshot-name', 'running-full');
       await page.selectOption('#snapshot-kind', 'full');
-      await page.click('#snapshot-create-submit');
-      await progress('succeeded').waitFor({ timeout: 120_000 });
+      await runTask(() => page.click('#snapshot-create-submit'));
       await snapshotRow('running-full').and(page.locator('[data-current=true]')).waitFor();
       expect(await snapshotRow('running-full').textContent()).toMatch(/full, internal.*running, with memory/);
       expect((await virsh('snapshot-current', '--name', name)).trim()).toBe('running-full');
       await snapshotRow('known-good').locator('[data-testid=snapshot-revert]').click();
       await page.locator('[data-testid=revert-running]').waitFor(); // says the running state is discarded
       await screenshot(page, 'tabs-05b-revert-running-confirm');
-      await page.click('[data-testid=confirm-button]');
-      await progress('succeeded').waitFor({ timeout: 120_000 });
+      await runTask(() => page.click('[data-testid=confirm-button]'));
       expect((await virsh('snapshot-current', '--name', name)).trim()).toBe('known-good');
       // known-good was taken with the VM off: reverting to it leaves the VM off.
       await page.locator('[data-testid=vm-detail] [data-testid=vm-state][data-state=shutoff]').waitFor({ timeout: 30_000 });
