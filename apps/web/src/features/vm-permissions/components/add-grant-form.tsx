@@ -1,9 +1,10 @@
 // Grant a role on this VM to a user: user and role pickers and one button.
 import { useState } from 'react';
-import { ROLES, type Role, type User } from '@ferry/contract';
+import type { Role, User } from '@ferry/contract';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Field } from '../../../components/field.tsx';
 import { useCreateGrant } from '../../admin/grants/api/create-grant.ts';
+import { RoleField } from '../../../components/role-field.tsx';
 
 export function AddGrantForm({ vmId, users }: { vmId: string; users: User[] }) {
   const create = useCreateGrant();
@@ -22,11 +23,7 @@ export function AddGrantForm({ vmId, users }: { vmId: string; users: User[] }) {
           {users.map((u) => <option key={u.id} value={u.id}>{u.username}{u.disabled ? ' (disabled)' : ''}</option>)}
         </select>
       </Field>
-      <Field id="grant-role" label="Role">
-        <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-          {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
-        </select>
-      </Field>
+      <RoleField id="grant-role" value={role} onChange={setRole} />
       <button type="submit" id="grant-add-submit" className="primary" disabled={!userId || create.isPending}>Grant</button>
       <ErrorMessage error={create.error} title="Could not add the grant" />
     </form>

@@ -1,6 +1,6 @@
 // Give a user a role on everything, on one host (and its VMs), or on one VM.
 import { useState, type FormEvent } from 'react';
-import { AclPathSchema, ROLES, type Role } from '@ferry/contract';
+import { AclPathSchema, type Role } from '@ferry/contract';
 import { Dialog } from '../../../../components/dialog.tsx';
 import { ErrorMessage } from '../../../../components/error-message.tsx';
 import { Field } from '../../../../components/field.tsx';
@@ -9,6 +9,7 @@ import { useVms } from '../../../vms/api/get-vms.ts';
 import { useUsers } from '../../users/api/get-users.ts';
 import { useCreateGrant } from '../api/create-grant.ts';
 import { pathFor, type ScopeKind } from './grant-path.ts';
+import { RoleField } from '../../../../components/role-field.tsx';
 
 const SCOPES: readonly { kind: ScopeKind; label: string }[] = [
   { kind: 'all', label: 'Everything (/)' }, { kind: 'host', label: 'One host and its VMs' }, { kind: 'vm', label: 'One VM' },
@@ -69,11 +70,7 @@ export function AddGrantDialog({ onClose, userId: initialUser }: { onClose: () =
             </select>
           </Field>
         )}
-        <Field id="grant-role" label="Role">
-          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
-          </select>
-        </Field>
+        <RoleField id="grant-role" value={role} onChange={setRole} />
         <p className="muted">Path: <code data-testid="grant-path">{path}</code></p>
         <ErrorMessage error={create.error} />
       </form>
