@@ -25,6 +25,13 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   return file;
 }
 
+/** A page in a fresh context (empty cookies and cache), 20 s default waits, its errors collected. */
+export async function newPage(browser: Browser, viewport = { width: 1400, height: 900 }): Promise<{ page: Page; errors: string[] }> {
+  const page = await (await browser.newContext({ viewport })).newPage();
+  page.setDefaultTimeout(20_000);
+  return { page, errors: collectPageErrors(page) };
+}
+
 /** Signs in on the login form at `path` (the page the app returns to afterwards); the caller waits for what it expects to see. */
 export async function signIn(page: Page, baseUrl: string, password: string, path = '/login', username = 'admin'): Promise<void> {
   await page.goto(`${baseUrl}${path}`);
