@@ -23,6 +23,8 @@ if (!('groupBy' in Map)) {
 
 const everywhere = ['apps/*/src/**', 'packages/*/src/**', 'packages/*/scripts/**', 'scripts/**'];
 const exclude = ['**/node_modules/**', '**/.cache/**'];
+// Suites on this host's shared libvirtd take a machine-wide lock: one such run at a time.
+const systemDaemonLock = ['scripts/testing/system-daemon-lock.ts'];
 
 export default defineConfig({
   test: {
@@ -52,6 +54,7 @@ export default defineConfig({
       ...(process.env.FERRY_E2E === '1' ? [{
         test: {
           name: 'e2e',
+          globalSetup: systemDaemonLock,
           include: ['apps/web/e2e/**/*.e2e.ts'],
           // *.lab.e2e.ts need the two-host lab (root): the 'lab' project runs them.
           exclude: [...exclude, '**/*.lab.e2e.ts'],
@@ -65,6 +68,7 @@ export default defineConfig({
       ...(process.env.FERRY_LAB === '1' ? [{
         test: {
           name: 'lab',
+          globalSetup: systemDaemonLock,
           include: [...everywhere.map((d) => `${d}/*.lab.test.ts`), 'apps/web/e2e/**/*.lab.e2e.ts'],
           exclude,
           fileParallelism: false,
@@ -75,6 +79,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          globalSetup: systemDaemonLock,
           include: everywhere.map((d) => `${d}/*.int.test.ts`),
           exclude,
           fileParallelism: false,
