@@ -28,6 +28,7 @@ import { LibvirtError } from './errors.ts';
 import type { Ops, OpName } from './ops/index.ts';
 import type { CallRequest, CallReplies } from './worker/protocol.ts';
 import { workerStart } from './worker/entry.ts';
+import { takeBatch } from './pool-batch.ts';
 
 const BATCH_MAX = 32;
 /** Batches a Worker may hold: the second waits in its port while the first runs, so the Worker
@@ -282,7 +283,7 @@ export class CallPool {
     const share = Math.min(BATCH_MAX, Math.ceil(this.queue.length / open.length));
     for (const slot of open) {
       if (this.queue.length === 0) return;
-      const batch = this.queue.splice(0, share);
+      const batch = takeBatch(this.queue, share, this.isLongCall);
       slot.batches++;
       const requests: CallRequest[] = batch.map((i) => {
         const r = this.records[i]!;
@@ -293,8 +294,11 @@ export class CallPool {
     }
   }
 
+  /** A call with its own deadline beyond the default: a migration, minutes to hours. */
+  private readonly isLongCall = (i: number): boolean => this.records[i]!.timeoutMs > this.callTimeoutMs;
+
   private runsLongCall(slot: Slot): boolean {
-    for (const i of slot.inFlight) if (this.records[i]!.timeoutMs > this.callTimeoutMs) return true;
+    for (const i of slot.inFlight) if (this.isLongCall(i)) return true;
     return false;
   }
 
