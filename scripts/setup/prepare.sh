@@ -259,7 +259,24 @@ ensure_worker_bundles() {
 }
 
 # ---------------------------------------------------------------------------------------------
-# 3c. the web dashboard
+# 3c. the server bundle
+# ---------------------------------------------------------------------------------------------
+# apps/server/dist (gitignored): the server as one plain-JS file, which `npm start` runs with
+# plain node (apps/server/launch.mjs): no tsx resident in the server. Without it (or when a
+# source changed since) launch.mjs runs the TypeScript through tsx. See
+# scripts/setup/build-server.mjs.
+ensure_server_bundle() {
+  if ((DRY_RUN)); then
+    log "dry run: would run: node scripts/setup/build-server.mjs"
+    return 0
+  fi
+  local out
+  out=$(node scripts/setup/build-server.mjs 2>&1) || die "building the server bundle failed: $out"
+  if [[ $out == *built* ]]; then OK_PARTS+=("server bundle (built)"); else OK_PARTS+=("server bundle"); fi
+}
+
+# ---------------------------------------------------------------------------------------------
+# 3d. the web dashboard
 # ---------------------------------------------------------------------------------------------
 # apps/web/dist (gitignored), served by the server at `/`; rebuilt only when an input changed.
 # See scripts/setup/build-web.mjs.
@@ -413,6 +430,7 @@ ensure_packages
 ensure_pnpm
 ensure_node_modules
 ensure_worker_bundles
+ensure_server_bundle
 ensure_web_bundle
 ensure_daemons
 ensure_kvm

@@ -55,7 +55,7 @@ import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { printVerdicts, type Verdict } from '../report.ts';
-import { BenchError, cpuOf, envInt, fmt, machineBusyNs, memOf, repo, serveNodeFlags, sleep, table } from '../server-requests/harness.ts';
+import { BenchError, cpuOf, envInt, fmt, machineBusyNs, memOf, repo, sleep, sourceNodeFlags, table } from '../server-requests/harness.ts';
 import { linearFit, quantile } from './stats.ts';
 import { prefillHistory } from './prefill.ts';
 import { openDatabase } from '../../../apps/server/src/db/database.ts';
@@ -132,7 +132,7 @@ interface HeapReport { at: number; heapTotalMb: number; rssMb: number }
 
 function startServer(dataDir: string): Promise<{ child: ChildProcess; ready: Ready; reports: Report[]; heaps: HeapReport[]; final: Promise<Report> }> {
   const child = fork(join(repo, 'scripts/bench/metrics/server.ts'), [], {
-    execArgv: serveNodeFlags().flags,
+    execArgv: sourceNodeFlags(),
     env: { ...process.env, DATA_DIR: dataDir, VMS: String(cfg.vms), CLIENTS: String(cfg.clients), INTERVAL_S: String(cfg.intervalS), SYNTH: cfg.synth ? '1' : '0' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

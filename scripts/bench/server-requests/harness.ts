@@ -12,7 +12,8 @@ import autocannon, { type Result as AutocannonResult } from 'autocannon';
 
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const here = dirname(fileURLToPath(import.meta.url));
-export const FERRY_MAIN = 'apps/server/src/main.ts';
+/** What `pnpm start` runs: the server bundle when it is current, else the TypeScript through tsx. */
+export const FERRY_MAIN = 'apps/server/launch.mjs';
 
 export class BenchError extends Error {}
 
@@ -28,14 +29,23 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 /**
  * The node flags `pnpm start` runs Ferry with: what stands between `node` and
- * apps/server/src/main.ts in the root package.json's `serve` script.
+ * apps/server/launch.mjs in the root package.json's `serve` script.
  */
 export function serveNodeFlags(): { flags: string[]; serve: string } {
   const pkg = JSON.parse(readFileSync(resolve(repo, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
   const serve = pkg.scripts?.serve ?? '';
-  const m = /(?:^|[;&|]\s*)node((?:\s+\S+)*?)\s+apps\/server\/src\/main\.ts/.exec(serve);
+  const m = /(?:^|[;&|]\s*)node((?:\s+\S+)*?)\s+apps\/server\/launch\.mjs/.exec(serve);
   if (!m) throw new BenchError(`cannot find "node … ${FERRY_MAIN}" in the serve script of package.json: ${JSON.stringify(serve)}`);
   return { flags: m[1]!.trim().split(/\s+/).filter(Boolean), serve };
+}
+
+/**
+ * The serve script's node flags plus tsx's loader, for benchmarks that run Ferry's TypeScript
+ * in a script of their own (metrics/server.ts) rather than the shipped bundle.
+ */
+export function sourceNodeFlags(): string[] {
+  const { flags } = serveNodeFlags();
+  return flags.some((f, i) => f === 'tsx' && flags[i - 1] === '--import') ? flags : [...flags, '--import', 'tsx'];
 }
 
 export function pkgVersion(fromPkgJson: string, name: string): string | null {

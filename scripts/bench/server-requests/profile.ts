@@ -29,6 +29,7 @@ import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { CATEGORIES, STAGES, analyze, type Breakdown } from './cpu-profile.ts';
 import { buildLibvirtWorkers } from '../../setup/build-libvirt-workers.mjs';
+import { buildServer } from '../../setup/build-server.mjs';
 import {
   BenchError, FERRY_MAIN, createToken, envInt, fmt, freePort, here, mb, measureLoad, median, memOf, pct, repo, request, serveNodeFlags,
   sleep, startServer, stopAll, stopAllOnSignal, stopServer, table, type LoadSample, type ProcMem, type Server, type ServerSpec,
@@ -582,6 +583,7 @@ async function main(): Promise<void> {
     console.log(`node flags of every server (from the serve script): ${cfg.nodeFlags.join(' ')}`);
     // As npm start's setup does: Ferry's libvirt Workers run from their bundles (see run.ts).
     console.log(`libvirt Worker bundles: ${(await buildLibvirtWorkers()).built ? 'built' : 'current'}`);
+    console.log(`server bundle: ${(await buildServer()).built ? 'built' : 'current'}`);
     process.stdout.write('preparing Ferry (fresh data dir, admin, API token)… ');
     let hostsBody: unknown = null;
     {

@@ -6,21 +6,22 @@
 //   2. Ferry's idle RSS is ≤ 1.5× that of a bare Fastify + ws process.
 //
 // Ferry runs as `pnpm start` would run it: that command's setup first builds the libvirt Worker
-// bundles (scripts/setup/build-libvirt-workers.mjs), so this benchmark builds them too (nothing
-// to do when they are current); without them Ferry's Workers load tsx.
+// bundles (scripts/setup/build-libvirt-workers.mjs) and the server bundle
+// (scripts/setup/build-server.mjs), so this benchmark builds them too (nothing to do when they
+// are current), and starts apps/server/launch.mjs, which runs the server bundle with plain node.
 //
 // Each server is a child process of this one, alone on the machine while it is measured
 // (started, measured, stopped; the next one starts after), spawned as `node <flags> <entry>`
 // so that its pid is the server itself. Every server gets the node flags of `pnpm start`
-// (the `serve` script in the root package.json, e.g. --max-semi-space-size=32 --import tsx),
-// so the comparison isolates what Ferry adds, not the loader or the heap settings:
+// (the `serve` script in the root package.json, e.g. --max-semi-space-size=32),
+// so the comparison isolates what Ferry adds, not the heap settings:
 //   hello       hello-server.mjs: Fastify (apps/server's copy), logger off, GET / → {hello:'world'}
 //   hello-ws    the same plus a ws WebSocketServer on its HTTP server (RSS baseline only)
-//   ferry-http  apps/server/src/main.ts, FERRY_INSECURE_HTTP=1, a data dir made for this run,
+//   ferry-http  apps/server/launch.mjs, FERRY_INSECURE_HTTP=1, a data dir made for this run,
 //               host 'local' = qemu:///system, log level as shipped (info: one access line per
 //               request, to a file); `GET /api/v1/hosts` with `Authorization: Bearer <token>`
 // After the interleaved rounds, once, for information: Ferry in its default HTTPS mode
-// (self-signed certificate), and hello-ws under plain `node` (no tsx, no flags).
+// (self-signed certificate), and hello-ws under plain `node` (no flags).
 //
 // Idle RSS: VmRSS of /proc/<pid>/status after the server answers and SETTLE seconds pass,
 // before any load. Load: autocannon (programmatic, in this process) on 127.0.0.1, the same
@@ -41,6 +42,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { printVerdicts } from '../report.ts';
 import { buildLibvirtWorkers } from '../../setup/build-libvirt-workers.mjs';
+import { buildServer } from '../../setup/build-server.mjs';
+import { serverBundleState } from '../../../apps/server/bundle-state.mjs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import {
@@ -97,7 +100,7 @@ interface Sample {
 }
 const samples: Sample[] = [];
 
-interface Ctx { dataDir: string; logDir: string; password: string; token: string | null; hostsCheck: unknown; workerBundles?: string }
+interface Ctx { dataDir: string; logDir: string; password: string; token: string | null; hostsCheck: unknown; workerBundles?: string; serverBundle?: string }
 
 function specOf(variant: Variant, port: number, ctx: Ctx): ServerSpec {
   const logPath = join(ctx.logDir, `${variant}.log`);
@@ -204,6 +207,9 @@ async function main(): Promise<void> {
     const bundles = await buildLibvirtWorkers();
     ctx.workerBundles = bundles.built ? 'built' : 'current';
     console.log(`libvirt Worker bundles (as npm start's setup makes them): ${ctx.workerBundles}`);
+    // What npm start runs: launch.mjs runs this bundle while it matches the sources.
+    ctx.serverBundle = (await buildServer()).built ? 'built' : 'current';
+    console.log(`server bundle (as npm start's setup makes it): ${ctx.serverBundle}`);
     console.log(`load: autocannon, ${cfg.connections} connections, pipelining ${cfg.pipelining}, ${cfg.warmupS} s warm-up + ${cfg.durationS} s; ` +
       `idle RSS after ${cfg.settleS} s; ${cfg.rounds} rounds of ${ROUND_VARIANTS.join(', ')} (rotated)`);
 
@@ -383,6 +389,10 @@ function report(meta: { started: number; load0: number[] }, ctx: Ctx): void {
   if (noisy.length) {
     console.log(`note: other processes used ${noisy.map((r) => `${pct(r.load!.otherCpu)} of a CPU during ${r.variant}`).join(', ')} (median): req/s are noisy; the per-round ratios and µs/req less so.`);
   }
+  const bundleNow = serverBundleState();
+  if (bundleNow.state !== 'fresh') {
+    console.log(`note: the server bundle is ${bundleNow.state} now (${bundleNow.changed ?? 'not built'} changed during the run): Ferry starts after that ran the TypeScript through tsx, not what npm start ships; run again.`);
+  }
   const saturatedGen = loaded.filter((r) => r.load!.loadgenCpu > 0.9);
   if (saturatedGen.length) {
     console.log(`note: the load generator was near a full CPU for ${saturatedGen.map((r) => r.variant).join(', ')}: that number may be the generator's limit, not the server's.`);
@@ -398,7 +408,7 @@ function report(meta: { started: number; load0: number[] }, ctx: Ctx): void {
       node: process.version, fastify: pkgVersion(serverPkg, 'fastify'), autocannon: pkgVersion(resolve(repo, 'package.json'), 'autocannon'),
       ws: pkgVersion(resolve(repo, 'package.json'), 'ws'), tsx: pkgVersion(resolve(repo, 'package.json'), 'tsx'),
       serveScript: serve.serve, cpus: n, cpuModel: cpus()[0]?.model ?? null, loadavgStart: meta.load0, loadavgEnd: load1,
-      hostsResponse: ctx.hostsCheck, libvirtWorkerBundles: ctx.workerBundles ?? null,
+      hostsResponse: ctx.hostsCheck, libvirtWorkerBundles: ctx.workerBundles ?? null, serverBundle: ctx.serverBundle ?? null,
     },
     config: cfg, goals: GOALS, verdicts, summary: rows, samples, idleTimelines: timelines,
   }, null, 2)}\n`);

@@ -1,6 +1,7 @@
-// A real Ferry for the browser tests: `node apps/server/src/main.ts` in a child process, plain
+// A real Ferry for the browser tests: `node apps/server/launch.mjs` in a child process, plain
 // HTTP on 127.0.0.1 and a free port, a temporary data dir, a known admin password, and the
-// host URI the test asks for (qemu:///system by default). Exactly what `npm start` runs, minus TLS.
+// host URI the test asks for (qemu:///system by default). Exactly what `npm start` runs, minus
+// TLS: the server bundle when setup built it and it matches the sources, else the TypeScript.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -34,7 +35,7 @@ export async function startFerry(opts: { libvirtUri?: string; logLevel?: string 
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   let out = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['apps/server/launch.mjs'], {
     cwd: REPO,
     env: {
       ...process.env,
