@@ -14,3 +14,4 @@ export { DOMAIN_EVENT_IDS, DOMAIN_STATE_NAMES, LIFECYCLE_EVENT_NAMES, type Domai
 export type * from './types.ts';
 export * as constants from './generated/constants.gen.ts';
 export { trimNativeHeap } from './native-heap.ts';
+export { packDomainStats, unpackDomainStats, paramPattern, type PackedDomainStats } from './packed-stats.ts';

@@ -12,24 +12,29 @@ const FIELD = koffi.array('char', 80);
 
 export function decodeTypedParams(params: Ptr | null, n: number): TypedParams {
   const out: TypedParams = {};
-  if (!params) return out;
+  forEachTypedParam(params, n, (field, value) => { out[field] = value; });
+  return out;
+}
+
+/** Each param's name and value, in libvirt's order, without building an object of them. */
+export function forEachTypedParam(params: Ptr | null, n: number, each: (field: string, value: TypedValue) => void): void {
+  if (!params) return;
   for (let i = 0; i < n; i++) {
     const base = params + BigInt(i * TYPED_PARAM_SIZE);
     const field = koffi.decode(base, 0, FIELD) as string;
     const type = koffi.decode(base, 80, 'int') as number;
     const at = TYPED_PARAM_VALUE_OFFSET;
     switch (type) {
-      case C.VIR_TYPED_PARAM_INT: out[field] = koffi.decode(base, at, 'int') as number; break;
-      case C.VIR_TYPED_PARAM_UINT: out[field] = koffi.decode(base, at, 'uint') as number; break;
-      case C.VIR_TYPED_PARAM_LLONG: out[field] = num(koffi.decode(base, at, 'int64') as number | bigint); break;
-      case C.VIR_TYPED_PARAM_ULLONG: out[field] = num(koffi.decode(base, at, 'uint64') as number | bigint); break;
-      case C.VIR_TYPED_PARAM_DOUBLE: out[field] = koffi.decode(base, at, 'double') as number; break;
-      case C.VIR_TYPED_PARAM_BOOLEAN: out[field] = (koffi.decode(base, at, 'char') as number) !== 0; break;
-      case C.VIR_TYPED_PARAM_STRING: out[field] = (koffi.decode(base, at, 'const char *') as string | null) ?? ''; break;
+      case C.VIR_TYPED_PARAM_INT: each(field, koffi.decode(base, at, 'int') as number); break;
+      case C.VIR_TYPED_PARAM_UINT: each(field, koffi.decode(base, at, 'uint') as number); break;
+      case C.VIR_TYPED_PARAM_LLONG: each(field, num(koffi.decode(base, at, 'int64') as number | bigint)); break;
+      case C.VIR_TYPED_PARAM_ULLONG: each(field, num(koffi.decode(base, at, 'uint64') as number | bigint)); break;
+      case C.VIR_TYPED_PARAM_DOUBLE: each(field, koffi.decode(base, at, 'double') as number); break;
+      case C.VIR_TYPED_PARAM_BOOLEAN: each(field, (koffi.decode(base, at, 'char') as number) !== 0); break;
+      case C.VIR_TYPED_PARAM_STRING: each(field, (koffi.decode(base, at, 'const char *') as string | null) ?? ''); break;
       default: break; // a type newer than this binding: skip rather than misread
     }
   }
-  return out;
 }
 
 /** What kind of C value a parameter we *send* must have; libvirt rejects a wrong type. */

@@ -3,9 +3,11 @@
 // leaves its thread; the cost is one local lookup per operation (an RPC on remote hosts).
 import { fn, koffi, virDomainInfo, type Ptr } from '../ffi/lib.ts';
 import { checkInt, checkPtr, checkString, listAll, uuidString, withHandle } from '../ffi/call.ts';
-import { decodeTypedParams, withTypedParams, type ParamSpec, type TypedParams } from '../ffi/typed-params.ts';
+import { decodeTypedParams, forEachTypedParam, withTypedParams, type ParamSpec, type TypedParams } from '../ffi/typed-params.ts';
 import * as C from '../generated/constants.gen.ts';
 import type { DomainInfo, DomainRef, DomainState, DomainStatsRecord, JobStats } from '../types.ts';
+import { PackedStatsBuilder, keepFilter, type PackedDomainStats } from '../packed-stats.ts';
+import { transferWithReply } from '../worker/transfer.ts';
 
 export function domainRef(dom: Ptr): DomainRef {
   const id = fn.virDomainGetID(dom) as number;
@@ -60,6 +62,18 @@ const MIGRATE_PARAMS: ParamSpec = {
   [C.VIR_MIGRATE_PARAM_PARALLEL_CONNECTIONS]: 'int',
   [C.VIR_MIGRATE_PARAM_GRAPHICS_URI]: 'string',
 };
+
+/** keepFilter per distinct `keep` list, so its per-name memo lasts across calls on this Worker. */
+const keepFilters = new Map<string, (key: string) => boolean>();
+function keepFor(keep: readonly string[] | null): (key: string) => boolean {
+  const id = keep ? keep.join('\n') : '';
+  let f = keepFilters.get(id);
+  if (!f) {
+    if (keepFilters.size > 16) keepFilters.clear(); // callers pass one or two fixed lists; bound it anyway
+    keepFilters.set(id, (f = keepFilter(keep)));
+  }
+  return f;
+}
 
 export const domainOps = {
   domainListAll(conn: Ptr, flags: number): DomainRef[] {
@@ -165,6 +179,33 @@ export const domainOps = {
     } finally {
       fn.virDomainStatsRecordListFree(list); // frees records, their params and their domains
     }
+  },
+  /**
+   * The same call, answered as one table of the `keep` params (packed-stats.ts), its numbers
+   * transferred to the main thread rather than cloned: for a caller that polls every domain.
+   */
+  connectGetAllDomainStatsPacked(conn: Ptr, stats: number, flags: number, keep: readonly string[] | null): PackedDomainStats {
+    const out: (Ptr | null)[] = [null];
+    const n = checkInt('virConnectGetAllDomainStats', fn.virConnectGetAllDomainStats(conn, stats, out, flags));
+    const b = new PackedStatsBuilder(keepFor(keep));
+    const list = out[0];
+    if (list) {
+      try {
+        const records = n > 0 ? (koffi.decode(list, 'void *', n) as Ptr[]) : [];
+        const param = (key: string, value: string | number | boolean) => b.param(key, value);
+        for (const r of records) {
+          const rec = koffi.decode(r, 'virDomainStatsRecord') as { dom: Ptr; params: Ptr | null; nparams: number };
+          const ref = domainRef(rec.dom);
+          b.domain(ref.uuid, ref.name);
+          forEachTypedParam(rec.params, rec.nparams, param);
+        }
+      } finally {
+        fn.virDomainStatsRecordListFree(list);
+      }
+    }
+    const packed = b.finish();
+    transferWithReply(packed.values);
+    return packed;
   },
   domainGetJobStats(conn: Ptr, uuid: string, flags: number): JobStats {
     return withDomain(conn, uuid, (d) => {

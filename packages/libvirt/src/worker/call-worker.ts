@@ -6,6 +6,7 @@ import { fn, silenceDefaultErrorPrinter } from '../ffi/lib.ts';
 import { CallFailure } from '../ffi/call.ts';
 import { ops } from '../ops/index.ts';
 import type { CallBatch, CallReplies, CallRequest, CallResult } from './protocol.ts';
+import { takeTransfers } from './transfer.ts';
 
 silenceDefaultErrorPrinter();
 
@@ -31,6 +32,6 @@ function run({ id, serial, op, args }: CallRequest): CallResult {
 
 parentPort!.on('message', (msg: CallBatch) => {
   const reply: CallReplies = { results: msg.batch.map(run) };
-  parentPort!.postMessage(reply);
+  parentPort!.postMessage(reply, takeTransfers()); // results' big numeric arrays move, not copied (transfer.ts)
 });
 parentPort!.postMessage({ ready: true });
