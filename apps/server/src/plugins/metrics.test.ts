@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { StatsMessage } from '@ferry/contract';
-import type { DomainStatsRecord } from '@ferry/libvirt';
+import { packDomainStats, type PackedDomainStats } from '@ferry/libvirt';
 import { openMemoryDatabase } from '../db/database.ts';
 import { testConfig } from '../test-support/build-test-app.ts';
 import metrics from './metrics.ts';
@@ -15,9 +15,9 @@ const VM = '00000000-0000-4000-8000-00000000000a';
 function fakeSource(): StatsSource & { cpuNs: number } {
   return {
     cpuNs: 0,
-    async getAllDomainStats(): Promise<DomainStatsRecord[]> {
+    async getAllDomainStatsPacked(_stats, _flags, keep): Promise<PackedDomainStats> {
       this.cpuNs += 1e9;
-      return [{ uuid: VM, name: 'web', stats: { 'state.state': 1, 'cpu.time': this.cpuNs } }];
+      return packDomainStats([{ uuid: VM, name: 'web', stats: { 'state.state': 1, 'cpu.time': this.cpuNs } }], keep);
     },
     getNodeCPUStats: async () => ({ user: 1, kernel: 1, idle: 1, iowait: 1 }),
     getNodeMemoryStats: async () => ({ total: 2048 * 1024, free: 1024 * 1024 }),

@@ -1,7 +1,7 @@
 // Rate derivation from hand-made getAllDomainStats records (the keys libvirt's qemu driver uses).
 import { describe, expect, it } from 'vitest';
-import type { TypedParams } from '@ferry/libvirt';
-import { deriveVm, guestMemory, hostCpuPct, hostMemory, increase, readCounters } from './derive.ts';
+import { packDomainStats, type TypedParams } from '@ferry/libvirt';
+import { COUNTER_PARAMS, counterColumns, deriveVm, guestMemory, hostCpuPct, hostMemory, increase, newCounters, readCounters, readPackedCounters } from './derive.ts';
 
 const VM = '6f1c1e2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
 const GiB = 2 ** 30;
@@ -88,5 +88,34 @@ describe('host', () => {
   it('memory used leaves out buffers and page cache, like free(1)', () => {
     expect(hostMemory({ total: 8 * 1024 * 1024, free: 2 * 1024 * 1024, buffers: 512 * 1024, cached: 1536 * 1024 })).toEqual({ usedMiB: 4096, totalMiB: 8192 });
     expect(hostMemory({ total: 1024 })).toBeNull();
+  });
+});
+
+describe('counters read from a packed answer into reused objects', () => {
+  const pack = (stats: TypedParams[]) => packDomainStats(stats.map((s, i) => ({ uuid: `vm-${i}`, name: `vm-${i}`, stats: s })), COUNTER_PARAMS);
+  const read = (p: ReturnType<typeof pack>, row: number, into = newCounters()) => readPackedCounters(p, counterColumns(p), row, into);
+
+  it('reads each VM from its own row; a param one VM lacks is missing for it alone', () => {
+    const p = pack([record({ cpuNs: 5e9, rd: 100 }), { ...record({ rd: 300, disks: ['vda', 'vdb'] }), 'balloon.available': 2048 * 1024, 'balloon.usable': 1024 * 1024 }]);
+    expect(read(p, 0)).toMatchObject({ cpuNs: 5e9, rdBytes: 100, blockNames: ['vda'], memUsedMiB: null });
+    expect(read(p, 1)).toMatchObject({ cpuNs: null, rdBytes: 300, blockNames: ['vda', 'vdb'], memUsedMiB: 1024, memAvailableMiB: 1024 });
+    expect(read(p, 0)).toEqual(readCounters(record({ cpuNs: 5e9, rd: 100 }))); // the same reading as one record alone
+  });
+
+  it('overwrites a reused object completely: nothing of the earlier VM or sample is left', () => {
+    const reused = read(pack([{ ...record({ cpuNs: 9e9, rd: 900, rx: 50, disks: ['vda', 'vdb'], nics: ['vnet0', 'vnet1'] }), 'balloon.current': 4096, 'balloon.unused': 1024 }]), 0);
+    const bare = pack([{ 'state.state': 1 }]);
+    expect(read(bare, 0, reused)).toEqual(newCounters());
+  });
+
+  it('derives across packed answers: a reset counter and a hot-plugged disk as for records', () => {
+    const a = pack([record({ cpuNs: 500e9, rd: 1e9, rx: 100, disks: ['vda'] })]);
+    const b = pack([record({ cpuNs: 1e9, rd: 9e12, rx: 300, disks: ['vda', 'sdb'] })]);
+    const prev = read(a, 0);
+    const cur = read(b, 0);
+    expect(deriveVm(VM, prev, cur, 2)).toMatchObject({ cpuPct: 50, diskReadBps: 0, netRxBps: 100 });
+    // The next round reads into the object that held `prev`: same disks now, so rates again.
+    const next = read(pack([record({ cpuNs: 3e9, rd: 9e12 + 4000, rx: 700, disks: ['vda', 'sdb'] })]), 0, prev);
+    expect(deriveVm(VM, cur, next, 2)).toMatchObject({ cpuPct: 100, diskReadBps: 2000, netRxBps: 200 });
   });
 });

@@ -12,28 +12,40 @@
 // - a VM seen for the first time has no baseline: it gets no sample until the next interval;
 // - memory comes from the guest's balloon driver and only when the guest reports it
 //   (virtio-balloon with a stats period): otherwise it is null, never a guess.
+//
+// The counters come packed (@ferry/libvirt's PackedDomainStats: one table of numbers for all
+// VMs, see packed-stats.ts) and are read into VmCounters objects the sampler keeps per VM and
+// reuses every round: at 1,000 VMs every 2 s, an object per VM per round was a steady stream of
+// young garbage on the main thread.
 import type { HostSample, VmSample } from '@ferry/contract';
-import type { TypedParams } from '@ferry/libvirt';
+import { packDomainStats, type PackedDomainStats, type TypedParams } from '@ferry/libvirt';
 
 /** The counters of one VM at one sample, read from its getAllDomainStats record. */
 export interface VmCounters {
   /** cpu.time, ns; null when not reported (CPU_TOTAL group absent). */
   cpuNs: number | null;
   vcpus: number | null;
-  /** Names of the block devices, joined: a change means a disk was added or removed. */
-  blockKey: string;
+  /** Names of the block devices: a change means a disk was added or removed. */
+  blockNames: string[];
   rdBytes: number;
   wrBytes: number;
   rdReqs: number;
   wrReqs: number;
-  netKey: string;
+  netNames: string[];
   rxBytes: number;
   txBytes: number;
   memUsedMiB: number | null;
   memAvailableMiB: number | null;
 }
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+/** The params readCounters reads: what the sampler asks libvirt's answer to be packed down to. */
+export const COUNTER_PARAMS: readonly string[] = [
+  'cpu.time', 'vcpu.current',
+  'block.count', 'block.#.name', 'block.#.rd.bytes', 'block.#.wr.bytes', 'block.#.rd.reqs', 'block.#.wr.reqs',
+  'net.count', 'net.#.name', 'net.#.rx.bytes', 'net.#.tx.bytes',
+  'balloon.usable', 'balloon.unused', 'balloon.available', 'balloon.current',
+];
+
 const KIB_PER_MIB = 1024;
 /**
  * Rates and sizes are rounded (percentages and MiB to a hundredth, bytes/s to whole bytes): the
@@ -49,40 +61,116 @@ export const round2 = (x: number): number => Math.round(x * 100) / 100;
  * usable, falling back to current − unused for guests too old to report usable.
  */
 export function guestMemory(s: TypedParams): { usedMiB: number; availableMiB: number } | null {
-  const free = num(s['balloon.usable']) ?? num(s['balloon.unused']);
-  const total = num(s['balloon.available']) ?? num(s['balloon.current']);
-  if (free === null || total === null) return null;
-  return { usedMiB: round2(Math.max(0, total - free) / KIB_PER_MIB), availableMiB: round2(free / KIB_PER_MIB) };
+  const c = readCounters(s);
+  return c.memUsedMiB === null || c.memAvailableMiB === null ? null : { usedMiB: c.memUsedMiB, availableMiB: c.memAvailableMiB };
 }
 
-export function readCounters(s: TypedParams): VmCounters {
-  const c: VmCounters = {
-    cpuNs: num(s['cpu.time']),
-    vcpus: num(s['vcpu.current']),
-    blockKey: '', rdBytes: 0, wrBytes: 0, rdReqs: 0, wrReqs: 0,
-    netKey: '', rxBytes: 0, txBytes: 0,
-    memUsedMiB: null, memAvailableMiB: null,
+export const newCounters = (): VmCounters => ({
+  cpuNs: null, vcpus: null, blockNames: [], rdBytes: 0, wrBytes: 0, rdReqs: 0, wrReqs: 0, netNames: [], rxBytes: 0, txBytes: 0, memUsedMiB: null, memAvailableMiB: null,
+});
+
+/** Where one device's params are in a packed answer (-1: not there). */
+interface DeviceColumns { name: number; c0: number; c1: number; c2: number; c3: number }
+/** Where each counter is in one packed answer (-1: no VM reported it). */
+export interface CounterColumns {
+  cpu: number; vcpus: number; usable: number; unused: number; available: number; current: number;
+  blockCount: number; netCount: number;
+  /** By device index: block rd.bytes, wr.bytes, rd.reqs, wr.reqs; net rx.bytes, tx.bytes. */
+  blocks: DeviceColumns[]; nets: DeviceColumns[];
+}
+
+const BLOCK_FIELDS = ['rd.bytes', 'wr.bytes', 'rd.reqs', 'wr.reqs'] as const;
+const NET_FIELDS = ['rx.bytes', 'tx.bytes'] as const;
+const DEVICE_KEY = /^(block|net)\.(\d+)\.(.+)$/;
+
+/** Looks the counters' columns up once per answer, not once per VM. */
+export function counterColumns(p: PackedDomainStats): CounterColumns {
+  const text = new Set(p.textKeys);
+  const cols: CounterColumns = { cpu: -1, vcpus: -1, usable: -1, unused: -1, available: -1, current: -1, blockCount: -1, netCount: -1, blocks: [], nets: [] };
+  const device = (list: DeviceColumns[], i: number): DeviceColumns => {
+    while (list.length <= i) list.push({ name: -1, c0: -1, c1: -1, c2: -1, c3: -1 });
+    return list[i]!;
   };
-  const blocks = num(s['block.count']) ?? 0;
+  p.keys.forEach((key, c) => {
+    const m = DEVICE_KEY.exec(key);
+    if (m) {
+      const [, group, index, field] = m;
+      const d = device(group === 'block' ? cols.blocks : cols.nets, Number(index));
+      if (field === 'name') { if (text.has(c)) d.name = c; return; }
+      if (text.has(c)) return; // a counter must be a number
+      const at = (group === 'block' ? BLOCK_FIELDS : NET_FIELDS).indexOf(field as never);
+      if (at >= 0) d[(['c0', 'c1', 'c2', 'c3'] as const)[at]!] = c;
+      return;
+    }
+    if (text.has(c)) return;
+    switch (key) {
+      case 'cpu.time': cols.cpu = c; break;
+      case 'vcpu.current': cols.vcpus = c; break;
+      case 'balloon.usable': cols.usable = c; break;
+      case 'balloon.unused': cols.unused = c; break;
+      case 'balloon.available': cols.available = c; break;
+      case 'balloon.current': cols.current = c; break;
+      case 'block.count': cols.blockCount = c; break;
+      case 'net.count': cols.netCount = c; break;
+    }
+  });
+  return cols;
+}
+
+/** Row `row`'s value in column `c`, or NaN. */
+const cell = (p: PackedDomainStats, row: number, c: number): number => (c < 0 ? NaN : p.values[row * p.keys.length + c]!);
+const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
+const orZero = (v: number): number => (Number.isFinite(v) ? v : 0);
+
+/** Device names into `names`, changed in place only where they differ (nothing allocated in the steady state). */
+function readNames(p: PackedDomainStats, row: number, devices: readonly DeviceColumns[], count: number, names: string[]): void {
+  if (names.length !== count) names.length = count;
+  for (let i = 0; i < count; i++) {
+    const id = cell(p, row, devices[i]?.name ?? -1);
+    const name = Number.isNaN(id) ? String(i) : p.strings[id]!;
+    if (names[i] !== name) names[i] = name;
+  }
+}
+
+/** VM `row` of a packed answer into `into` (overwritten; returned). */
+export function readPackedCounters(p: PackedDomainStats, cols: CounterColumns, row: number, into: VmCounters): VmCounters {
+  into.cpuNs = orNull(cell(p, row, cols.cpu));
+  into.vcpus = orNull(cell(p, row, cols.vcpus));
+  const blocks = orZero(cell(p, row, cols.blockCount));
+  readNames(p, row, cols.blocks, blocks, into.blockNames);
+  into.rdBytes = 0; into.wrBytes = 0; into.rdReqs = 0; into.wrReqs = 0;
   for (let i = 0; i < blocks; i++) {
-    c.blockKey += `${String(s[`block.${i}.name`] ?? i)}\u0000`;
-    c.rdBytes += num(s[`block.${i}.rd.bytes`]) ?? 0;
-    c.wrBytes += num(s[`block.${i}.wr.bytes`]) ?? 0;
-    c.rdReqs += num(s[`block.${i}.rd.reqs`]) ?? 0;
-    c.wrReqs += num(s[`block.${i}.wr.reqs`]) ?? 0;
+    const d = cols.blocks[i];
+    if (!d) continue;
+    into.rdBytes += orZero(cell(p, row, d.c0));
+    into.wrBytes += orZero(cell(p, row, d.c1));
+    into.rdReqs += orZero(cell(p, row, d.c2));
+    into.wrReqs += orZero(cell(p, row, d.c3));
   }
-  const nets = num(s['net.count']) ?? 0;
+  const nets = orZero(cell(p, row, cols.netCount));
+  readNames(p, row, cols.nets, nets, into.netNames);
+  into.rxBytes = 0; into.txBytes = 0;
   for (let i = 0; i < nets; i++) {
-    c.netKey += `${String(s[`net.${i}.name`] ?? i)}\u0000`;
-    c.rxBytes += num(s[`net.${i}.rx.bytes`]) ?? 0;
-    c.txBytes += num(s[`net.${i}.tx.bytes`]) ?? 0;
+    const d = cols.nets[i];
+    if (!d) continue;
+    into.rxBytes += orZero(cell(p, row, d.c0));
+    into.txBytes += orZero(cell(p, row, d.c1));
   }
-  const mem = guestMemory(s);
-  if (mem) {
-    c.memUsedMiB = mem.usedMiB;
-    c.memAvailableMiB = mem.availableMiB;
-  }
-  return c;
+  // Memory (see guestMemory): free is usable, else unused; total is available, else current.
+  let free = cell(p, row, cols.usable);
+  if (!Number.isFinite(free)) free = cell(p, row, cols.unused);
+  let total = cell(p, row, cols.available);
+  if (!Number.isFinite(total)) total = cell(p, row, cols.current);
+  const known = Number.isFinite(free) && Number.isFinite(total);
+  into.memUsedMiB = known ? round2(Math.max(0, total - free) / KIB_PER_MIB) : null;
+  into.memAvailableMiB = known ? round2(free / KIB_PER_MIB) : null;
+  return into;
+}
+
+/** One record's counters (tests, and callers with a decoded record in hand). */
+export function readCounters(s: TypedParams): VmCounters {
+  const p = packDomainStats([{ uuid: '', name: '', stats: s }], COUNTER_PARAMS);
+  return readPackedCounters(p, counterColumns(p), 0, newCounters());
 }
 
 /** Increase of a cumulative counter; a drop is a reset, and the new value is the increase since. */
@@ -90,6 +178,12 @@ export const increase = (cur: number, prev: number): number => (cur >= prev ? cu
 
 const perS = (cur: number, prev: number, dtS: number): number => Math.round(increase(cur, prev) / dtS);
 const opsPerS = (cur: number, prev: number, dtS: number): number => round2(increase(cur, prev) / dtS);
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
 
 /**
  * One VM's rates over `dtS` seconds. CPU % is of one host CPU (200 = two busy CPUs), capped at
@@ -101,8 +195,8 @@ export function deriveVm(vmId: string, prev: VmCounters, cur: VmCounters, dtS: n
     cpuPct = (increase(cur.cpuNs, prev.cpuNs) / 1e9 / dtS) * 100;
     if (cur.vcpus !== null) cpuPct = Math.min(cpuPct, cur.vcpus * 100);
   }
-  const disk = dtS > 0 && cur.blockKey === prev.blockKey;
-  const net = dtS > 0 && cur.netKey === prev.netKey;
+  const disk = dtS > 0 && sameNames(cur.blockNames, prev.blockNames);
+  const net = dtS > 0 && sameNames(cur.netNames, prev.netNames);
   return {
     vmId,
     cpuPct: round2(cpuPct),

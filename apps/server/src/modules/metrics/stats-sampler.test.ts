@@ -1,7 +1,7 @@
 // The sampler against fake connections and a fake clock: one bulk call per host per tick,
 // baselines, VMs coming and going, no pile-up behind a slow host, reconnects.
 import { describe, expect, it } from 'vitest';
-import { LibvirtError, constants as C, type DomainStatsRecord } from '@ferry/libvirt';
+import { LibvirtError, constants as C, packDomainStats, type PackedDomainStats } from '@ferry/libvirt';
 import { STATS_FLAGS, STATS_GROUPS, StatsSampler, type HostStats, type StatsSource } from './stats-sampler.ts';
 
 const A = '00000000-0000-4000-8000-00000000000a';
@@ -14,10 +14,10 @@ class FakeSource implements StatsSource {
   gate: Promise<void> | null = null;
   memStats = true;
 
-  async getAllDomainStats(stats: number, flags: number): Promise<DomainStatsRecord[]> {
+  async getAllDomainStatsPacked(stats: number, flags: number, keep: readonly string[] | null): Promise<PackedDomainStats> {
     this.calls.push(`all:${stats}:${flags}`);
     if (this.gate) await this.gate;
-    return [...this.cpuNs].map(([uuid, ns]) => ({ uuid, name: `vm-${uuid.slice(-1)}`, stats: { 'state.state': 1, 'cpu.time': ns, 'block.count': 0, 'net.count': 0 } }));
+    return packDomainStats([...this.cpuNs].map(([uuid, ns]) => ({ uuid, name: `vm-${uuid.slice(-1)}`, stats: { 'state.state': 1, 'cpu.time': ns, 'block.count': 0, 'net.count': 0 } })), keep);
   }
   async getNodeCPUStats() { this.calls.push('cpu'); return { ...this.hostCpu }; }
   async getNodeMemoryStats() {
@@ -81,6 +81,16 @@ describe('StatsSampler', () => {
     src.cpuNs.delete(A); // shut down
     await sampler.tick();
     expect(out.at(-1)!.message.vms.map((v) => v.vmId)).toEqual([B]);
+    advance(2000);
+    src.cpuNs.set(A, 900e9); // back (restarted): a baseline again, not a rate against its old counters
+    src.cpuNs.set(B, 8e9);
+    await sampler.tick();
+    expect(out.at(-1)!.message.vms.map((v) => [v.vmId, v.cpuPct])).toEqual([[B, 100]]);
+    advance(2000);
+    src.cpuNs.set(A, 901e9);
+    src.cpuNs.set(B, 9e9);
+    await sampler.tick();
+    expect(out.at(-1)!.message.vms.map((v) => [v.vmId, v.cpuPct])).toEqual([[B, 50], [A, 50]]); // A is listed last now
   });
 
   it('skips a host whose previous round is still running, without piling up calls', async () => {
@@ -147,12 +157,12 @@ describe('StatsSampler', () => {
     const out: HostStats[] = [];
     const sampler = new StatsSampler({ intervalS: 2, now: () => now, hosts: () => [{ id: 'h', currentConnection: () => src }], sink: (s) => out.push(s), log: { warn: (_o, msg) => warnings.push(msg) } });
     await sampler.tick();
-    const real = src.getAllDomainStats.bind(src);
-    src.getAllDomainStats = () => Promise.reject(new Error('boom'));
+    const real = src.getAllDomainStatsPacked.bind(src);
+    src.getAllDomainStatsPacked = () => Promise.reject(new Error('boom'));
     now += 2000; await sampler.tick();
     now += 2000; await sampler.tick();
     expect(warnings).toHaveLength(1); // said once, not every interval
-    src.getAllDomainStats = real;
+    src.getAllDomainStatsPacked = real;
     now += 2000; await sampler.tick();
     expect(out).toEqual([]);
     now += 2000; await sampler.tick();

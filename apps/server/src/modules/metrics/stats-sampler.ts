@@ -12,9 +12,14 @@
 //   round after it publishes nothing, because a rate needs two readings.
 // - `onTick` runs at the start of every tick, before new calls go out (the history store
 //   writes its closed buckets there: one transaction per tick).
-import { constants as C, isUnsupported, type DomainStatsRecord } from '@ferry/libvirt';
+//
+// Allocation (measured by scripts/bench/metrics/tick-alloc.ts: it decides how far V8 grows the
+// main thread's young generation, and so the server's RSS): the records arrive packed — only
+// the params derive reads, as one transferred Float64Array (@ferry/libvirt packed-stats.ts) —
+// and each VM's counters live in two objects kept across rounds, read into and swapped.
+import { constants as C, isUnsupported, type PackedDomainStats } from '@ferry/libvirt';
 import type { StatsMessage, VmSample } from '@ferry/contract';
-import { deriveVm, hostCpuPct, hostMemory, hostSample, readCounters, type VmCounters } from './derive.ts';
+import { COUNTER_PARAMS, counterColumns, deriveVm, hostCpuPct, hostMemory, hostSample, newCounters, readPackedCounters, type VmCounters } from './derive.ts';
 
 export const STATS_GROUPS = C.VIR_DOMAIN_STATS_STATE | C.VIR_DOMAIN_STATS_CPU_TOTAL | C.VIR_DOMAIN_STATS_BALLOON
   | C.VIR_DOMAIN_STATS_BLOCK | C.VIR_DOMAIN_STATS_INTERFACE | C.VIR_DOMAIN_STATS_VCPU;
@@ -27,7 +32,7 @@ export const STATS_FLAGS = C.VIR_CONNECT_GET_ALL_DOMAINS_STATS_ACTIVE | C.VIR_CO
 
 /** What the sampler needs of a libvirt connection (Connection has it; tests pass fakes). */
 export interface StatsSource {
-  getAllDomainStats(stats: number, flags: number): Promise<DomainStatsRecord[]>;
+  getAllDomainStatsPacked(stats: number, flags: number, keep: readonly string[] | null): Promise<PackedDomainStats>;
   getNodeCPUStats(): Promise<Record<string, number>>;
   getNodeMemoryStats(): Promise<Record<string, number>>;
   getNodeInfo(): Promise<{ memoryKiB: number }>;
@@ -54,7 +59,8 @@ interface HostState {
   skipped: number;
   failing: boolean;
   atMs: number | null;
-  vms: Map<string, { counters: VmCounters; round: number }>;
+  /** Per VM: the last round's counters, a spare the next round reads into, and when it was last seen. */
+  vms: Map<string, { counters: VmCounters; spare: VmCounters; round: number }>;
   round: number;
   cpu: Record<string, number> | null;
   /** virNodeGetMemoryStats unsupported (test driver): node info total + free memory instead. */
@@ -122,12 +128,12 @@ export class StatsSampler {
   }
 
   private async round(hostId: string, source: StatsSource, st: HostState): Promise<void> {
-    let records: DomainStatsRecord[];
+    let records: PackedDomainStats;
     let cpu: Record<string, number> | null;
     let mem: { usedMiB: number; totalMiB: number } | null;
     try {
       [records, cpu, mem] = await Promise.all([
-        source.getAllDomainStats(STATS_GROUPS, STATS_FLAGS),
+        source.getAllDomainStatsPacked(STATS_GROUPS, STATS_FLAGS, COUNTER_PARAMS),
         source.getNodeCPUStats().catch(() => null), // host figures are extras: never fail the round
         this.hostMemory(source, st).catch(() => null),
       ]);
@@ -143,14 +149,20 @@ export class StatsSampler {
     const round = ++st.round;
     const vms: VmSample[] = [];
     const names = new Map<string, string>();
-    for (const r of records) {
-      const counters = readCounters(r.stats);
-      const prev = st.vms.get(r.uuid);
-      if (prev && dtS > 0) {
-        vms.push(deriveVm(r.uuid, prev.counters, counters, dtS));
-        names.set(r.uuid, r.name);
+    const cols = counterColumns(records);
+    for (let row = 0; row < records.uuids.length; row++) {
+      const uuid = records.uuids[row]!;
+      let vm = st.vms.get(uuid);
+      const seen = vm !== undefined;
+      if (!vm) st.vms.set(uuid, (vm = { counters: newCounters(), spare: newCounters(), round }));
+      const counters = readPackedCounters(records, cols, row, vm.spare);
+      if (seen && dtS > 0) {
+        vms.push(deriveVm(uuid, vm.counters, counters, dtS));
+        names.set(uuid, records.names[row]!);
       }
-      st.vms.set(r.uuid, { counters, round });
+      vm.spare = vm.counters;
+      vm.counters = counters;
+      vm.round = round;
     }
     for (const [uuid, v] of st.vms) if (v.round !== round) st.vms.delete(uuid); // stopped or gone
     const cpuPct = cpu && st.cpu ? hostCpuPct(st.cpu, cpu) : null;
