@@ -22,6 +22,18 @@ export interface Acc {
 const filled = (v: number): number[] => Array.from({ length: NCOLS }, () => v);
 export const newAcc = (kind: ObjectKind, ref: string): Acc => ({ kind, ref, n: 0, nMem: 0, cnt: filled(0), sum: filled(0), max: filled(-Infinity) });
 
+/** An accumulator made empty for another object or bucket, as newAcc would make it (reuse: history-store.ts). */
+export function resetAcc(acc: Acc, kind: ObjectKind, ref: string): Acc {
+  acc.kind = kind;
+  acc.ref = ref;
+  acc.n = 0;
+  acc.nMem = 0;
+  acc.cnt.fill(0);
+  acc.sum.fill(0);
+  acc.max.fill(-Infinity);
+  return acc;
+}
+
 /** One sample; NaN values (not applicable, not reported) are skipped. */
 export function addSample(acc: Acc, values: Float64Array, hasMemory: boolean): void {
   acc.n++;

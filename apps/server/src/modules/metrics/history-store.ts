@@ -30,7 +30,7 @@
 import type { MetricsRange } from '@ferry/contract';
 import type { Db } from '../../db/database.ts';
 import { COLUMNS, TIERS, bucketOf, tierOf, type ObjectKind } from './tiers.ts';
-import { accFromRow, addSample, merge, newAcc, toRowValues, toStats, type Acc, type StoredRow } from './bucket-acc.ts';
+import { accFromRow, addSample, merge, newAcc, resetAcc, toRowValues, toStats, type Acc, type StoredRow } from './bucket-acc.ts';
 
 /** A bucket as read back: per column, average and maximum in the metric's units (null: no value). */
 export interface BucketPoint { bucket: number; n: number; partial: boolean; avg: (number | null)[]; max: (number | null)[] }
@@ -62,6 +62,11 @@ export class MetricsHistory {
   /** The tiers the last flush wrote to (benchmarks and logs). */
   lastWritten: number[] = [];
   private droppedTo = -Infinity;
+  /**
+   * Accumulators written out, for the next buckets: 1,000 VMs open 1,000 new 10 s buckets
+   * every 10 s (and as many per coarser step), ~1 MB of short-lived objects each time if new.
+   */
+  private readonly spare: Acc[] = [];
   private readonly rowsPerTick: number;
   private readonly stmt;
 
@@ -171,7 +176,10 @@ export class MetricsHistory {
     if (!objs) this.mem[k]!.set(b, (objs = new Map()));
     const key = keyOf(kind, ref);
     let acc = objs.get(key);
-    if (!acc) objs.set(key, (acc = newAcc(kind, ref)));
+    if (!acc) {
+      const reused = this.spare.pop();
+      objs.set(key, (acc = reused ? resetAcc(reused, kind, ref) : newAcc(kind, ref)));
+    }
     return acc;
   }
 
@@ -214,6 +222,7 @@ export class MetricsHistory {
       if (++inBatch === BATCH) { this.stmt.insertBatch.run(batch); inBatch = 0; }
       if (next !== null) merge(this.accFor(k + 1, next, acc.kind, acc.ref), acc);
       objs.delete(key); // deleting the current entry while iterating a Map is safe
+      if (this.spare.length < this.objIds.size) this.spare.push(acc); // nothing else holds it (merged upwards, written); at most one per object
       rows++;
     }
     for (let i = 0; i < inBatch; i++) this.stmt.insert.run(batch.slice(i * W, (i + 1) * W));
