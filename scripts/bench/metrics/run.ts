@@ -45,7 +45,8 @@
 // sampler, the history and the publish call without clients, and says so.
 //
 // Run: pnpm exec tsx scripts/bench/metrics/run.ts
-// Env: DURATION (300 s), WARMUP (60 s, minimum), WARMUP_MAX (360 s), VMS (1000), CLIENTS (100), INTERVAL_S (2), SYNTH (1), PREFILL (1).
+// Env: NODE_FLAGS (the server's node flags instead of the serve script's; tsx is added),
+//      DURATION (300 s), WARMUP (60 s, minimum), WARMUP_MAX (360 s), VMS (1000), CLIENTS (100), INTERVAL_S (2), SYNTH (1), PREFILL (1).
 //      Short run: DURATION=30 WARMUP=10. Raw results: scripts/bench/.out/metrics-fanout.json.
 // A measurement, not a test: exits 0 whatever the verdicts (1 only when it cannot measure).
 import { fork, type ChildProcess } from 'node:child_process';
@@ -71,6 +72,9 @@ const cfg = {
   prefill: process.env.PREFILL !== '0',
 };
 const GOALS = { cpuShare: 0.25, rssSlopeMbPerMin: 0.2, eldP99Ms: 20 };
+// The server's node flags: the serve script's (what `pnpm start` runs), or NODE_FLAGS instead
+// to compare heap settings (e.g. NODE_FLAGS='' for V8's default young generation).
+const serverFlags = process.env.NODE_FLAGS === undefined ? sourceNodeFlags() : [...process.env.NODE_FLAGS.split(/\s+/).filter(Boolean), '--import', 'tsx'];
 const outFile = join(repo, 'scripts/bench/.out/metrics-fanout.json');
 
 // ws (a root devDependency) ships no types and @types/ws lives in apps/server: the few calls
@@ -132,7 +136,7 @@ interface HeapReport { at: number; heapTotalMb: number; rssMb: number }
 
 function startServer(dataDir: string): Promise<{ child: ChildProcess; ready: Ready; reports: Report[]; heaps: HeapReport[]; final: Promise<Report> }> {
   const child = fork(join(repo, 'scripts/bench/metrics/server.ts'), [], {
-    execArgv: sourceNodeFlags(),
+    execArgv: serverFlags,
     env: { ...process.env, DATA_DIR: dataDir, VMS: String(cfg.vms), CLIENTS: String(cfg.clients), INTERVAL_S: String(cfg.intervalS), SYNTH: cfg.synth ? '1' : '0' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -186,7 +190,7 @@ function prefillData(dataDir: string): { rows: number; dbMb: number; seconds: nu
 async function main(): Promise<void> {
   const run = { started: Date.now(), load0: loadavg() };
   const dataDir = mkdtempSync(join(tmpdir(), 'ferry-bench-metrics-'));
-  console.log(`Fan-out: ${cfg.vms} VMs on test:///default, every ${cfg.intervalS} s, ${cfg.clients} clients, ${cfg.durationS} s measured after a warm-up of ${cfg.warmupS}–${cfg.warmupMaxS} s (until V8's heap sizing settles)`);
+  console.log(`Fan-out: ${cfg.vms} VMs on test:///default, every ${cfg.intervalS} s, ${cfg.clients} clients, ${cfg.durationS} s measured after a warm-up of ${cfg.warmupS}–${cfg.warmupMaxS} s (until V8's heap sizing settles); server node flags: ${serverFlags.join(' ')}${process.env.NODE_FLAGS === undefined ? ' (the serve script\'s)' : ' (NODE_FLAGS)'}`);
   let prefill: { rows: number; dbMb: number; seconds: number } | null = null;
   if (cfg.prefill) prefill = prefillData(dataDir);
   const { child, ready, reports, heaps, final } = await startServer(dataDir);
@@ -280,7 +284,7 @@ async function main(): Promise<void> {
     const machine = printVerdicts(verdicts, run);
     mkdirSync(join(repo, 'scripts/bench/.out'), { recursive: true });
     writeFileSync(outFile, JSON.stringify({
-      config: cfg, prefill, warmup: { ...warm, heaps }, ready: { ...ready, tokens: undefined }, machine, verdicts, cpu: { cpuShare, mainShare, othersShare },
+      config: { ...cfg, serverFlags }, prefill, warmup: { ...warm, heaps }, ready: { ...ready, tokens: undefined }, machine, verdicts, cpu: { cpuShare, mainShare, othersShare },
       rss, rssFit: fit, rssLateFit: lateFit, rssWithoutYoungFit: oldFit, eld, reports, final: fin,
       clients: { received, bytes: clients.map((c) => c.bytes), lag: { p50: quantile(lags, 0.5), p99: quantile(lags, 0.99), max: Math.max(...lags) }, closed: clients.filter((c) => c.closed).map((c) => c.closed) },
     }, null, 1));

@@ -1,0 +1,31 @@
+// A Worker that answers the stats sampler's getAllDomainStatsPacked the way Ferry's pool Worker
+// does for a qemu host — libvirt's answer decoded and packed on this thread by the binding's own
+// op, the numbers transferred — but with realistic counters (synth-stats.ts): the test driver
+// reports only the state group. Its guests are the server's: test:///default is one shared
+// driver state per process, so this Worker's own connection sees the domains the server
+// defined through its pool. Started through packages/libvirt's bootstrap.mjs (tsx on this thread).
+//
+// Protocol: the main thread posts { id, stats, flags, keep }; this Worker replies { id, packed }
+// with packed.values' buffer transferred.
+import { parentPort } from 'node:worker_threads';
+import { fn, silenceDefaultErrorPrinter, type Ptr } from '../../../packages/libvirt/src/ffi/lib.ts';
+import { ops } from '../../../packages/libvirt/src/ops/index.ts';
+import { packDomainStats, unpackDomainStats, type PackedDomainStats } from '../../../packages/libvirt/src/packed-stats.ts';
+import { takeTransfers } from '../../../packages/libvirt/src/worker/transfer.ts';
+import { SyntheticStats } from './synth-stats.ts';
+
+export interface SynthRequest { id: number; stats: number; flags: number; keep: readonly string[] | null }
+export interface SynthReply { id: number; packed: PackedDomainStats }
+
+silenceDefaultErrorPrinter();
+const conn = fn.virConnectOpen('test:///default') as Ptr | null;
+if (!conn) throw new Error('virConnectOpen(test:///default) failed in the synthetic-stats Worker');
+const synth = new SyntheticStats();
+
+parentPort!.on('message', ({ id, stats, flags, keep }: SynthRequest) => {
+  const real = ops.connectGetAllDomainStatsPacked(conn, stats, flags, null); // every param: state.*
+  takeTransfers(); // that one stays here
+  const records = unpackDomainStats(real).map((r) => ({ ...r, stats: synth.record(r.uuid, r.stats) }));
+  const packed = packDomainStats(records, keep);
+  parentPort!.postMessage({ id, packed } satisfies SynthReply, [packed.values.buffer as ArrayBuffer]);
+});
