@@ -3,6 +3,8 @@ export interface ServerBundleManifest {
   version: 1;
   /** Entry name → bundle file name in dist/. */
   bundles: Record<string, string>;
+  /** Every output file (entries and the chunks they import), relative to dist/. */
+  files: string[];
   /** Repository-relative file → SHA-256 (hex) of its content at build time. */
   inputs: Record<string, string>;
 }

@@ -2,7 +2,8 @@
 // Plain JavaScript: launch.mjs reads it before anything can load TypeScript, and the build
 // script (scripts/setup/build-server.mjs) writes the manifest it checks.
 //
-// dist/manifest.json lists the bundle's entries and the SHA-256 of every file that went into
+// dist/manifest.json lists the bundle's entries, every file it is made of (entries and the
+// chunks they import) and the SHA-256 of every file that went into
 // it (repository-relative paths): every source file esbuild bundled, and pnpm-lock.yaml, since
 // the bundle imports its dependencies by their place in node_modules/.pnpm.
 import { createHash } from 'node:crypto';
@@ -40,8 +41,8 @@ export function serverBundleState({ distDir = DEFAULT_DIST, root = REPO_ROOT } =
     }
     if (now !== hash) return { state: 'stale', manifest, changed: file };
   }
-  for (const bundle of Object.values(manifest.bundles)) {
-    if (!existsSync(path.join(distDir, bundle))) return { state: 'stale', manifest, changed: `dist/${bundle} (missing)` };
+  for (const file of new Set([...Object.values(manifest.bundles), ...(Array.isArray(manifest.files) ? manifest.files : [])])) {
+    if (!existsSync(path.join(distDir, file))) return { state: 'stale', manifest, changed: `dist/${file} (missing)` };
   }
   return { state: 'fresh', manifest };
 }

@@ -21,7 +21,7 @@
 // entries) get their own file's values, computed relative to the bundle, so paths they build
 // point where they did from source.
 //
-// dist/manifest.json lists the bundle and the SHA-256 of every input (see bundle-state.mjs); it
+// dist/manifest.json lists the entries, every output file and the SHA-256 of every input (see bundle-state.mjs); it
 // is written last, so a reader never pairs a new manifest with an old bundle.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -105,6 +105,11 @@ export async function buildServer({ outDir = DEFAULT_DIST, force = false } = {})
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
+    // main.ts holds the young generation small, then imports start.ts (lib/startup-heap.ts); in
+    // one file, esbuild would hoist every package import of the graph above that first line. A
+    // dynamic import becomes a chunk of its own, whose imports run only when it is imported.
+    splitting: true,
+    chunkNames: '[name]',
     format: 'esm',
     platform: 'node',
     target: 'node20',
@@ -115,9 +120,11 @@ export async function buildServer({ outDir = DEFAULT_DIST, force = false } = {})
     logLevel: 'warning',
   });
   const inputs = {};
-  const files = [...Object.keys(result.metafile.inputs).map((f) => toPosix(path.relative(REPO_ROOT, path.resolve(REPO_ROOT, f)))), ...EXTRA_INPUTS];
-  for (const file of [...new Set(files)].sort()) inputs[file] = sha256(path.join(REPO_ROOT, file));
-  const manifest = { version: MANIFEST_VERSION, bundles: Object.fromEntries(Object.keys(ENTRIES).map((e) => [e, `${e}.mjs`])), inputs };
+  const sources = [...Object.keys(result.metafile.inputs).map((f) => toPosix(path.relative(REPO_ROOT, path.resolve(REPO_ROOT, f)))), ...EXTRA_INPUTS];
+  for (const file of [...new Set(sources)].sort()) inputs[file] = sha256(path.join(REPO_ROOT, file));
+  // Entries, and every file they import (chunks): all must be there for the bundle to run.
+  const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.mjs')).map((f) => toPosix(path.relative(outDir, path.resolve(REPO_ROOT, f)))).sort();
+  const manifest = { version: MANIFEST_VERSION, bundles: Object.fromEntries(Object.keys(ENTRIES).map((e) => [e, `${e}.mjs`])), files, inputs };
   mkdirSync(outDir, { recursive: true });
   const manifestFile = path.join(outDir, 'manifest.json');
   writeFileSync(`${manifestFile}.part`, `${JSON.stringify(manifest, null, 2)}\n`);

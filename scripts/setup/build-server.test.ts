@@ -46,7 +46,8 @@ describe('serverBundleState', () => {
     writeFileSync(join(root, 'src/a.ts'), 'export const a = 1;\n');
     mkdirSync(dist);
     writeFileSync(join(dist, 'main.mjs'), '');
-    writeFileSync(join(dist, 'manifest.json'), JSON.stringify({ version: 1, bundles: { main: 'main.mjs' }, inputs: { 'src/a.ts': sha('export const a = 1;\n') } }));
+    writeFileSync(join(dist, 'chunk.mjs'), '');
+    writeFileSync(join(dist, 'manifest.json'), JSON.stringify({ version: 1, bundles: { main: 'main.mjs' }, files: ['chunk.mjs', 'main.mjs'], inputs: { 'src/a.ts': sha('export const a = 1;\n') } }));
     expect(serverBundleState({ distDir: dist, root }).state).toBe('fresh');
     writeFileSync(join(root, 'src/a.ts'), 'export const a = 2;\n');
     expect(serverBundleState({ distDir: dist, root })).toMatchObject({ state: 'stale', changed: 'src/a.ts' });
@@ -54,6 +55,9 @@ describe('serverBundleState', () => {
     rmSync(join(dist, 'main.mjs'));
     expect(serverBundleState({ distDir: dist, root })).toMatchObject({ state: 'stale', changed: 'dist/main.mjs (missing)' });
     writeFileSync(join(dist, 'main.mjs'), '');
+    rmSync(join(dist, 'chunk.mjs'));
+    expect(serverBundleState({ distDir: dist, root })).toMatchObject({ state: 'stale', changed: 'dist/chunk.mjs (missing)' });
+    writeFileSync(join(dist, 'chunk.mjs'), '');
     rmSync(join(root, 'src/a.ts'));
     expect(serverBundleState({ distDir: dist, root }).state).toBe('stale');
     writeFileSync(join(dist, 'manifest.json'), JSON.stringify({ version: 2 }));
@@ -81,6 +85,17 @@ describe('the server bundle', () => {
     expect(Object.keys(first.manifest.inputs).filter((f) => f.includes('node_modules'))).toEqual([]);
     expect((await buildServer({ outDir: out })).built).toBe(false);
     expect(serverBundleState({ distDir: out }).state).toBe('fresh');
+  });
+
+  it('runs main.ts\'s first lines before any package loads: its entry imports only builtins and its own chunks', async () => {
+    const out = join(scratch, 'dist-a');
+    const { manifest } = await buildServer({ outDir: out });
+    const entry = readFileSync(join(out, manifest.bundles.main!), 'utf8');
+    const staticImports = [...entry.matchAll(/^import\b[^'"]*["']([^"']+)["']/gm)].map((m) => m[1]!);
+    expect(staticImports.length).toBeGreaterThan(0);
+    expect(staticImports.filter((s) => !s.startsWith('node:') && !/^\.\/[\w-]+\.mjs$/.test(s))).toEqual([]);
+    for (const s of staticImports.filter((x) => x.startsWith('./'))) expect(manifest.files).toContain(s.slice(2));
+    expect(entry).toMatch(/holdYoungGeneration\(\);[\s\S]*await import\("\.\/start\.mjs"\)/);
   });
 
   it('serves Ferry under plain node: API, docs, and a libvirt host through its Workers', async () => {
