@@ -6,9 +6,15 @@
 // time, so a thread that is runnable but not running (preempted, e.g. when its loopback write
 // wakes the load generator) is charged to whatever frame it was in. Only "(idle)" (waiting in
 // epoll) is excluded.
-import { readFileSync } from 'node:fs';
+//
+// Ferry runs from its bundle (apps/server/dist/main.mjs), so frames in a bundle with a source map
+// next to it are mapped back to the TypeScript file and line they came from before the rules
+// below (which match source paths) look at them.
+import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-interface CallFrame { functionName: string; url: string; lineNumber: number }
+interface CallFrame { functionName: string; url: string; lineNumber: number; columnNumber?: number }
 interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
 interface CpuProfile { nodes: ProfileNode[]; startTime: number; endTime: number; samples: number[]; timeDeltas: number[] }
 
@@ -78,6 +84,7 @@ export interface Breakdown {
  */
 export function analyze(file: string, window: [number, number] | null): Breakdown | null {
   const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  mapBundledFrames(p);
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -136,4 +143,31 @@ export function analyze(file: string, window: [number, number] | null): Breakdow
   if (inWindow === 0) return null;
   const top = [...byFrame].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([frame, us]) => ({ frame, us }));
   return { busyUs, idleUs, windowUs: window ? window[1] - window[0] : p.endTime - p.startTime, byCategory, byStage, top };
+}
+
+/** Rewrites frames inside a bundle that has a linked `<bundle>.map` to their source file and line. */
+export function mapBundledFrames(p: CpuProfile): void {
+  const maps = new Map<string, SourceMap | null>();
+  const mapOf = (url: string): SourceMap | null => {
+    if (!maps.has(url)) {
+      let m: SourceMap | null = null;
+      try {
+        const file = `${fileURLToPath(url)}.map`;
+        if (existsSync(file)) m = new SourceMap(JSON.parse(readFileSync(file, 'utf8')) as ConstructorParameters<typeof SourceMap>[0]);
+      } catch {
+        m = null;
+      }
+      maps.set(url, m);
+    }
+    return maps.get(url)!;
+  };
+  for (const n of p.nodes) {
+    const f = n.callFrame;
+    if (!f.url.startsWith('file:') || !f.url.endsWith('.mjs') || f.lineNumber < 0) continue;
+    const m = mapOf(f.url);
+    const e = m?.findEntry(f.lineNumber, f.columnNumber ?? 0);
+    if (!e || !('originalSource' in e)) continue;
+    const src = e.originalSource.startsWith('file:') ? e.originalSource : pathToFileURL(fileURLToPath(new URL(e.originalSource, f.url))).href;
+    n.callFrame = { ...f, url: src, lineNumber: e.originalLine };
+  }
 }

@@ -31,7 +31,7 @@ import { CATEGORIES, STAGES, analyze, type Breakdown } from './cpu-profile.ts';
 import { buildLibvirtWorkers } from '../../setup/build-libvirt-workers.mjs';
 import { buildServer } from '../../setup/build-server.mjs';
 import {
-  BenchError, FERRY_MAIN, createToken, envInt, fmt, freePort, here, mb, measureLoad, median, memOf, pct, repo, request, serveNodeFlags,
+  BenchError, FERRY_MAIN, createToken, envInt, fmt, freePort, here, mb, measureLoad, median, memOf, pct, repo, request, serveNodeFlags, sourceNodeFlags,
   sleep, startServer, stopAll, stopAllOnSignal, stopServer, table, type LoadSample, type ProcMem, type Server, type ServerSpec,
 } from './harness.ts';
 
@@ -426,7 +426,8 @@ async function ladder(ctx: Ctx): Promise<StepResult[]> {
   for (const { step, label } of STEPS) {
     const port = await freePort();
     const s = await startServer(spec(`mem-${step}`, ctx, port, {
-      entry: join(here, 'mem-step.ts'),
+      // mem-step.ts is TypeScript: the serve script's flags plus tsx's loader (the steps show tsx's share)
+      entry: join(here, 'mem-step.ts'), flags: sourceNodeFlags(),
       env: { BENCH_PORT: String(port), BENCH_STEP: step, BENCH_DATA_DIR: ctx.dataDir, BENCH_LIBVIRT_URI: cfg.libvirtUri },
     }));
     try {
