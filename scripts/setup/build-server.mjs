@@ -113,7 +113,12 @@ export async function buildServer({ outDir = DEFAULT_DIST, force = false } = {})
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    // Stack traces in logs name the TypeScript files and lines (node --enable-source-maps).
+    // V8 keeps every module's source text for as long as the process runs. Without whitespace
+    // and comments the bundle's is a third of the size, and pure ASCII: a single non-ASCII
+    // character in a comment ('…', '—') made V8 hold all of it two bytes per character (1.3 MB
+    // instead of ~0.4). Names stay (stack traces, profiles); the source map maps lines back.
+    minifyWhitespace: true,
+    charset: 'ascii',
     sourcemap: 'linked',
     plugins: [externalDependencies(outDir), sourcesKeepTheirImportMeta(outDir)],
     metafile: true,

@@ -98,6 +98,12 @@ describe('the server bundle', () => {
     expect(entry).toMatch(/holdYoungGeneration\(\);[\s\S]*await import\("\.\/start\.mjs"\)/);
   });
 
+  it('is pure ASCII, so V8 holds its source one byte per character', async () => {
+    const out = join(scratch, 'dist-a');
+    const { manifest } = await buildServer({ outDir: out });
+    for (const file of manifest.files) expect(readFileSync(join(out, file), 'latin1')).not.toMatch(/[^\x00-\x7f]/);
+  });
+
   it('serves Ferry under plain node: API, docs, and a libvirt host through its Workers', async () => {
     const out = join(scratch, 'dist-b');
     const { manifest } = await buildServer({ outDir: out });
