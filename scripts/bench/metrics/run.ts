@@ -243,6 +243,7 @@ async function main(): Promise<void> {
       ? linearFit(withoutYoung.map((r) => (r.at - t0) / 60_000), withoutYoung.map((r) => r.rssMb - (r as unknown as { newSpaceMb: number }).newSpaceMb))
       : null;
     const young = withoutYoung.map((r) => (r as unknown as { newSpaceMb: number }).newSpaceMb);
+    const synthHeap = windows.map((r) => (r as { synthHeapMb?: number | null }).synthHeapMb).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
     const mainWaitShare = (cpu1.mainWaitNs - cpu0.mainWaitNs) / wallNs;
     const noTrend = (f: { slope: number; ci95: number }) => f.slope <= GOALS.rssSlopeMbPerMin || f.slope - f.ci95 <= GOALS.rssSlopeMbPerMin;
     const expected = Math.floor(cfg.durationS / cfg.intervalS);
@@ -276,6 +277,7 @@ async function main(): Promise<void> {
         pass: noTrend(liveFit) && noTrend(oldFit ?? restFit),
         note: `${oldFit ? `young generation (resident) ${fmt(Math.min(...young))}–${fmt(Math.max(...young))} MB; RSS − heap total ${fmt(restFit.slope, 2)} ± ${fmt(restFit.ci95, 2)} MB/min `
           + '(heap total counts the young generation V8 has reserved, whose pages become resident only as they are used, so it jumps before RSS follows); ' : ''}`
+          + (synthHeap.length ? `the benchmark's synthetic-stats Worker's heap (in RSS, not Ferry's) ${fmt(Math.min(...synthHeap))}–${fmt(Math.max(...synthHeap))} MB; ` : '')
           + `from the server's ${windows.length} report windows: heap used (live JS data, sampled anywhere in the GC cycle) and what RSS holds beyond the main heap's reserved size (workers' heaps, SQLite, buffers, code); heap total itself moved ${fmt(Math.min(...windows.map((w) => w.heapTotalMb)))}–${fmt(Math.max(...windows.map((w) => w.heapTotalMb)))} MB` },
       { goal: `event-loop delay p99 ≤ ${GOALS.eldP99Ms} ms`, measured: `p99 ${fmt(eld.p99, 1)} ms (p50 ${fmt(eld.p50, 1)}, p99.9 ${fmt(eld.p999, 1)}, max ${fmt(eld.max, 1)})`, pass: eld.p99 <= GOALS.eldP99Ms,
         note: `monitorEventLoopDelay in the server, 10 ms resolution (a sample is the whole interval between ticks: an idle loop reads 10 ms), the whole measured window; the main thread was runnable but waiting for a CPU ${fmt(mainWaitShare * 100, 1)}% of the time` },

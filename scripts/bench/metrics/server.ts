@@ -114,6 +114,7 @@ function windowReport() {
     eld: { p50: ms(eldWindow.percentile(50)), p99: ms(eldWindow.percentile(99)), max: ms(eldWindow.max) },
     heapUsedMb: m.heapUsed / 2 ** 20, heapTotalMb: m.heapTotal / 2 ** 20, rssMb: m.rss / 2 ** 20, externalMb: m.external / 2 ** 20,
     // The young generation: what V8 resizes between its minimum and --max-semi-space-size.
+    synthHeapMb: synth?.heapMb ?? null, // the benchmark's own Worker (synth-worker.ts), not Ferry's
     newSpaceMb: (v8.getHeapSpaceStatistics().find((sp) => sp.space_name === 'new_space')?.physical_space_size ?? NaN) / 2 ** 20,
     roundMs: { p50: q(stats.rounds, 0.5), max: Math.max(-Infinity, ...stats.rounds) },
     flushMs: { p50: q(stats.flushes, 0.5), p99: q(stats.flushes, 0.99), max: Math.max(-Infinity, ...stats.flushes) },

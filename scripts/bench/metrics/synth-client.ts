@@ -11,9 +11,12 @@ export class SynthStatsWorker {
   private readonly worker = new Worker(bootstrap, { workerData: { entry }, execArgv: [] });
   private readonly waiting = new Map<number, (p: PackedDomainStats) => void>();
   private next = 0;
+  /** The Worker's V8 heap at its last answer (MB). */
+  heapMb = NaN;
 
   constructor() {
-    this.worker.on('message', ({ id, packed }: SynthReply) => {
+    this.worker.on('message', ({ id, packed, heapMb }: SynthReply) => {
+      this.heapMb = heapMb;
       this.waiting.get(id)?.(packed);
       this.waiting.delete(id);
     });

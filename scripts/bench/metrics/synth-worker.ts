@@ -8,6 +8,7 @@
 // Protocol: the main thread posts { id, stats, flags, keep }; this Worker replies { id, packed }
 // with packed.values' buffer transferred.
 import { parentPort } from 'node:worker_threads';
+import v8 from 'node:v8';
 import { fn, silenceDefaultErrorPrinter, type Ptr } from '../../../packages/libvirt/src/ffi/lib.ts';
 import { ops } from '../../../packages/libvirt/src/ops/index.ts';
 import { packDomainStats, unpackDomainStats, type PackedDomainStats } from '../../../packages/libvirt/src/packed-stats.ts';
@@ -15,7 +16,8 @@ import { takeTransfers } from '../../../packages/libvirt/src/worker/transfer.ts'
 import { SyntheticStats } from './synth-stats.ts';
 
 export interface SynthRequest { id: number; stats: number; flags: number; keep: readonly string[] | null }
-export interface SynthReply { id: number; packed: PackedDomainStats }
+/** heapMb: this Worker's V8 heap (reserved), which is part of the server's RSS but not Ferry's. */
+export interface SynthReply { id: number; packed: PackedDomainStats; heapMb: number }
 
 silenceDefaultErrorPrinter();
 const conn = fn.virConnectOpen('test:///default') as Ptr | null;
@@ -27,5 +29,5 @@ parentPort!.on('message', ({ id, stats, flags, keep }: SynthRequest) => {
   takeTransfers(); // that one stays here
   const records = unpackDomainStats(real).map((r) => ({ ...r, stats: synth.record(r.uuid, r.stats) }));
   const packed = packDomainStats(records, keep);
-  parentPort!.postMessage({ id, packed } satisfies SynthReply, [packed.values.buffer as ArrayBuffer]);
+  parentPort!.postMessage({ id, packed, heapMb: v8.getHeapStatistics().total_heap_size / 2 ** 20 } satisfies SynthReply, [packed.values.buffer as ArrayBuffer]);
 });
