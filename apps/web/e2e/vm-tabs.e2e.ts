@@ -1,13 +1,19 @@
 // The VM page's tabs and copy actions in Chromium against a real Ferry, libvirtd and the tiny
-// guest (stopped throughout): clone the VM (the clone appears in virsh; opened and deleted
-// through the dashboard, it goes again); take two snapshots and revert to the first (libvirt's
-// own snapshot list and current marker agree with the page), delete one; a full snapshot of the
-// running guest, and a revert away from it that warns its running state is lost; the Migrate tab with
+// guest (stopped throughout): clone the VM into a second pool chosen in the dialog (the clone
+// appears in virsh with its disk there; opened and deleted through the dashboard, it goes
+// again); take two snapshots and revert to the first (libvirt's own snapshot list and current
+// marker agree with the page), delete one, change a description (libvirt's snapshot XML has it);
+// a full snapshot of the running guest, and a revert away from it that warns its running state
+// is lost; forget that one keeping its data (gone from virsh's list, still inside the qcow2);
+// an Auditor sees the VM with every change disabled, saying why; the Migrate tab with
 // one host says a second is needed, and with a second (libvirt's test driver) the pre-flight
 // shows the server's checks; the Tasks tab lists this VM's tasks and opens a log; the
 // Permissions tab grants a role on the VM to a user and takes it back. Screenshots of each tab
 // go to e2e/screenshots/. Domains are named ferry-test-web-tabs-* and always removed.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, startFerry, type FerryServer } from './support/ferry-server.ts';
@@ -33,6 +39,10 @@ describe.skipIf(missing !== null)('the VM page tabs, end to end', () => {
   let page: Page;
   let errors: string[];
   let vm: TinyVm;
+  // A second pool for the clone, under libvirt's images directory like the tiny VM's.
+  const clonePool = `ferry-test-web-clones-${tag}`;
+  let clonePoolDir = '';
+  const auditor = { username: `ferry-test-web-aud-${tag}`, password: 'e2e-auditor-password' };
 
   beforeAll(async () => {
     buildWeb();
@@ -42,6 +52,9 @@ describe.skipIf(missing !== null)('the VM page tabs, end to end', () => {
     vm = await createTinyVm(admin, name);
     const user = await admin.call('POST', '/users', { username, password: 'e2e-operator-password' });
     expect(user.status).toBe(201);
+    clonePoolDir = mkdtempSync('/var/lib/libvirt/images/ferry-test-web-clones-');
+    const pool = await admin.call('POST', '/storage/pools', { name: clonePool, type: 'dir', path: clonePoolDir });
+    expect(pool.status, JSON.stringify(pool.body)).toBe(201);
     browser = await launchBrowser();
     ({ page, errors } = await newPage(browser));
     await signIn(page, ferry.baseUrl, ADMIN_PASSWORD);
@@ -52,6 +65,8 @@ describe.skipIf(missing !== null)('the VM page tabs, end to end', () => {
     const removed = await removeDomains(PREFIX).catch((e: unknown) => [`clean-up failed: ${String(e)}`]);
     if (removed.length) console.log(`[e2e] removed domains: ${removed.join(', ')}`);
     await vm?.removePool();
+    for (const step of ['pool-destroy', 'pool-undefine']) await virsh(step, clonePool).catch(() => {});
+    if (clonePoolDir) rmSync(clonePoolDir, { recursive: true, force: true });
     await browser?.close();
     await ferry?.stop();
   });
@@ -72,16 +87,21 @@ describe.skipIf(missing !== null)('the VM page tabs, end to end', () => {
   const snapshotRow = (snap: string) => page.locator(`[data-testid=snapshot-row][data-snapshot="${snap}"]`);
   const virshSnapshots = async () => (await virsh('snapshot-list', '--name', name)).split('\n').map((s) => s.trim()).filter(Boolean).sort();
 
-  it('clones the stopped VM, and deletes the clone again', async () => {
+  it('clones the stopped VM into the pool chosen in the dialog, and deletes the clone again', async () => {
     await page.goto(`${ferry.baseUrl}/vms/${vm.vmId}`);
     await page.locator('[data-testid=vm-detail] [data-testid=vm-state][data-state=shutoff]').waitFor({ timeout: 30_000 });
     await page.click('#vm-clone');
     await page.fill('#clone-name', cloneName);
     expect(await page.isDisabled('#clone-mode-linked')).toBe(true); // not a template
+    expect(await page.inputValue('#clone-pool')).toBe(''); // default: beside the source disk
+    await page.locator(`#clone-pool option[value="${clonePool}"]`).waitFor({ state: 'attached' });
+    await page.selectOption('#clone-pool', clonePool);
     await screenshot(page, 'tabs-01-clone-dialog');
     await page.click('#clone-submit');
     await page.locator('[data-testid=clone-open]').waitFor({ timeout: 120_000 });
     expect(await virsh('list', '--all', '--name')).toContain(cloneName);
+    expect(await virsh('domblklist', cloneName)).toContain(`${clonePoolDir}/${cloneName}-disk0.qcow2`);
+    expect(await virsh('vol-list', clonePool)).toContain(`${cloneName}-disk0.qcow2`);
     await page.click('[data-testid=clone-open]');
     await page.locator('[data-testid=vm-detail] h1', { hasText: cloneName }).waitFor();
     await page.click('#vm-delete');
@@ -127,6 +147,20 @@ describe.skipIf(missing !== null)('the VM page tabs, end to end', () => {
     expect(await virshSnapshots()).toEqual(['known-good']);
   });
 
+  it("changes a snapshot's description, and libvirt's snapshot XML has it", async () => {
+    const text = 'kernel 6.1 & busybox — before the upgrade';
+    await snapshotRow('known-good').locator('[data-testid=snapshot-edit]').click();
+    await page.locator('[data-testid=snapshot-edit-dialog]').waitFor();
+    expect(await page.inputValue('#snapshot-edit-description')).toBe('e2e known-good');
+    await page.fill('#snapshot-edit-description', text);
+    await screenshot(page, 'tabs-05c-snapshot-description');
+    await runTask(() => page.click('#snapshot-edit-submit'));
+    await expect.poll(() => snapshotRow('known-good').locator('[data-testid=snapshot-description]').textContent()).toBe(text);
+    expect(await virsh('snapshot-dumpxml', name, 'known-good')).toContain('<description>kernel 6.1 &amp; busybox — before the upgrade</description>');
+    // Still the current one: a redefinition keeps the "you are here" marker.
+    expect((await virsh('snapshot-current', '--name', name)).trim()).toBe('known-good');
+  });
+
   it('takes a full snapshot of the running VM, then reverts it to an earlier one after a warning', async () => {
     const started = await admin.call<{ taskId: string }>('POST', `/vms/${vm.vmId}/start`, {});
     expect(started.status).toBe(202);
@@ -149,6 +183,56 @@ describe.skipIf(missing !== null)('the VM page tabs, end to end', () => {
       await page.locator('[data-testid=vm-detail] [data-testid=vm-state][data-state=shutoff]').waitFor({ timeout: 30_000 });
     } finally {
       if ((await virsh('domstate', name)).trim() !== 'shut off') await virsh('destroy', name).catch(() => {});
+    }
+  });
+
+  it('forgets a snapshot keeping its data: virsh lists it no more, the qcow2 still holds it', async () => {
+    await snapshotRow('running-full').locator('[data-testid=snapshot-delete]').click();
+    await page.click('#snapshot-delete-metadata-only');
+    expect(await page.textContent('[data-testid=snapshot-keep-data]')).toMatch(/stays inside the qcow2 disk files/);
+    expect(await page.textContent('[data-testid=confirm-button]')).toBe('Forget, keep data');
+    await screenshot(page, 'tabs-05d-snapshot-forget-confirm');
+    await runTask(() => page.click('[data-testid=confirm-button]'));
+    await snapshotRow('running-full').waitFor({ state: 'detached' });
+    expect(await virshSnapshots()).toEqual(['known-good']);
+    const disk = (await virsh('domblklist', name)).split('\n').map((l) => l.trim().split(/\s+/)).find(([target]) => target === 'vda')![1]!;
+    const { stdout } = await promisify(execFile)('qemu-img', ['snapshot', '-l', '-U', disk]);
+    expect(stdout).toContain('running-full');
+    expect(await page.textContent('[data-testid=task-progress]')).toContain('Forget running-full (data kept)');
+  });
+
+  it('shows an Auditor the VM with every change disabled, each saying which privilege it needs', async () => {
+    const made = await admin.call('POST', '/users', { ...auditor, role: 'Auditor' });
+    expect(made.status, JSON.stringify(made.body)).toBe(201);
+    const { page: aud, errors: audErrors } = await newPage(browser);
+    try {
+      await signIn(aud, ferry.baseUrl, auditor.password, `/vms/${vm.vmId}/hardware`, auditor.username);
+      await aud.locator('[data-testid=hw-readonly]').waitFor({ timeout: 30_000 });
+      const hw = await aud.locator('[data-testid=vm-hardware] button').evaluateAll((bs) => bs.map((b) => ({
+        text: b.textContent, disabled: (b as HTMLButtonElement).disabled, title: (b as HTMLButtonElement).title,
+      })));
+      expect(hw.length).toBeGreaterThanOrEqual(5); // Edit ×3 for CPU, memory, boot; per disk and NIC; Add disk, Add network card
+      for (const b of hw) {
+        expect(b.disabled, b.text ?? '').toBe(true);
+        expect(b.title).toMatch(/vm\.config privilege on this VM/);
+      }
+      for (const id of ['vm-start', 'vm-clone', 'vm-template', 'vm-delete']) {
+        expect(await aud.isDisabled(`#${id}`), id).toBe(true);
+        expect(await aud.getAttribute(`#${id}`, 'title'), id).toMatch(/privilege on this VM/);
+      }
+      await screenshot(aud, 'tabs-10-auditor-hardware');
+      await aud.click('[data-testid=tab-snapshots]');
+      await aud.locator('[data-testid=snapshot-row][data-snapshot=known-good]').waitFor();
+      await aud.locator('[data-testid=snapshots-readonly]').waitFor();
+      expect(await aud.isDisabled('#snapshot-create')).toBe(true);
+      expect(await aud.isDisabled('#create-vm-button')).toBe(true); // POST /vms needs vm.create on /
+      for (const action of ['snapshot-edit', 'snapshot-revert', 'snapshot-delete']) {
+        expect(await aud.isDisabled(`[data-testid=snapshot-row][data-snapshot=known-good] [data-testid=${action}]`), action).toBe(true);
+      }
+      await screenshot(aud, 'tabs-11-auditor-snapshots');
+      expect(audErrors, 'browser console errors (Auditor)').toEqual([]);
+    } finally {
+      await aud.context().close();
     }
   });
 

@@ -202,6 +202,12 @@ export const CloneVmBodySchema = z.strictObject({
   name: VmNameSchema,
   /** 'linked' needs a template: each disk becomes a qcow2 overlay on the template's disk. */
   mode: z.enum(['full', 'linked']).optional(),
+  /**
+   * The storage pool on the VM's host that receives the new volumes (copies, or linked
+   * overlays). Default: each disk's copy goes into the pool its source disk is in. An unknown
+   * pool is 400, a stopped one 409.
+   */
+  pool: StorageNameSchema.optional(),
   description: DescriptionSchema.optional(),
   tags: z.array(TagSchema).max(32).optional(),
   start: z.boolean().optional(),
@@ -258,7 +264,7 @@ export const vmRoutes = {
     responses: { 202: z.object({ taskId: RowIdSchema }) },
   }),
   cloneVm: defineRoute({
-    method: 'POST', path: '/vms/:vmId/clone', summary: 'Clone a stopped VM or a template (full copy, or linked to a template)', tags: ['vms'],
+    method: 'POST', path: '/vms/:vmId/clone', summary: "Clone a stopped VM or a template (full copy, or linked to a template), into each source disk's pool or one named pool of its host", tags: ['vms'],
     permission: { kind: 'privilege', privilege: 'vm.create', scope: '/vms/:vmId' },
     params: VmParams, body: CloneVmBodySchema,
     responses: { 202: VmTaskAcceptedSchema },

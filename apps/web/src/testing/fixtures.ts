@@ -1,5 +1,5 @@
 // Plain objects shaped like the API's answers, for component tests.
-import type { Host, Network, StoragePool, Task, VmSummary } from '@ferry/contract';
+import { ROLE_PRIVILEGES, type Host, type Me, type Network, type Role, type StoragePool, type Task, type VmSummary } from '@ferry/contract';
 
 let n = 0;
 const uuid = () => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`;
@@ -28,4 +28,17 @@ export const task = (over: Partial<Task> = {}): Task => ({
   id: `task${String(++n).padStart(8, '0')}`, type: 'vm.start', state: 'running', target: { kind: 'vm', id: uuid() }, hostId: 'local',
   userId: 'u1', username: 'admin', cancellable: false, createdAt: '2026-01-01T00:00:00.000Z', startedAt: '2026-01-01T00:00:00.000Z',
   finishedAt: null, ...over,
+});
+
+/**
+ * /auth/me of a signed-in user holding `role` on `/` (null: none) and any `grants` below it;
+ * `privileges` are those on `/`, as the server computes them.
+ */
+export const me = (role: Role | null, grants: { path: string; role: Role }[] = []): Me => ({
+  user: { id: 'user0001', username: 'alice', disabled: false, createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z' },
+  via: 'session',
+  grants: [...(role ? [{ path: '/', role }] : []), ...grants].map((g, i) => ({
+    id: `grant${String(i).padStart(3, '0')}`, userId: 'user0001', username: 'alice', createdAt: '2026-01-01T00:00:00.000Z', ...g,
+  })),
+  privileges: role ? [...ROLE_PRIVILEGES[role]] : [],
 });

@@ -1,13 +1,18 @@
 // POST /vms/:vmId/clone: a new VM from a stopped VM or a template, on the same host.
 //
-// full   every writable disk is copied into a new volume in its pool (virStorageVolCreateXMLFrom);
+// full   every writable disk is copied into a new volume (virStorageVolCreateXMLFrom);
 // linked each writable disk becomes a thin qcow2 overlay on the template's disk. Only templates
 //        may be linked: a template never starts, so its disks never change under the clones.
+// The new volumes go into the pool each source disk is in, or all into the body's `pool` (a
+// running file-based pool on the same host). An overlay in another pool than its backing file is
+// fine for qemu: the backing file is named by absolute path, with its format stated explicitly.
 // Read-only disks (ISOs) are shared. New name, UUID, MACs and UEFI variable store (domain-xml's
 // cloneDomainXml). The task queues behind the source VM's other operations, so an edit or a
 // delete of the source cannot interleave with the copy. A failure removes what it made.
 import { randomUUID } from 'node:crypto';
-import { buildOverlayVolumeXml, buildVolumeXml, cloneDomainXml, parseDomain, parseStorageVolume, setDomainDescription, setDomainTags } from '@ferry/domain-xml';
+import {
+  buildOverlayVolumeXml, buildVolumeXml, cloneDomainXml, parseDomain, parseStoragePool, parseStorageVolume, setDomainDescription, setDomainTags,
+} from '@ferry/domain-xml';
 import { constants as C, isNotFound, type Connection } from '@ferry/libvirt';
 import type { z } from 'zod';
 import type { CloneVmBodySchema } from '@ferry/contract';
@@ -27,6 +32,7 @@ export async function submitClone(deps: VmCloneDeps, sourceId: string, body: Clo
   const { host, conn } = await deps.hosts.findVm(sourceId);
   const mode = body.mode ?? 'full';
   await checkSource(conn, sourceId, mode);
+  if (body.pool !== undefined) await checkTargetPool(conn, host.id, body.pool);
   const taken = await conn.lookupDomainByName(body.name).then(() => true, (e: unknown) => { if (isNotFound(e)) return false; throw fromLibvirt(e); });
   if (taken) throw new AppError('CONFLICT', `a VM named ${body.name} already exists on host ${host.id}`);
   const vmId = randomUUID();
@@ -39,6 +45,7 @@ export async function submitClone(deps: VmCloneDeps, sourceId: string, body: Clo
     run: async (ctx) => {
       const live = host.requireConnection();
       await checkSource(live, sourceId, mode);
+      if (body.pool !== undefined) await checkTargetPool(live, host.id, body.pool);
       const result = await runClone(live, sourceId, vmId, body, mode, ctx);
       deps.catalog.invalidate(vmId);
       return result;
@@ -54,6 +61,28 @@ async function checkSource(conn: Connection, uuid: string, mode: 'full' | 'linke
   if (vmState(st.state) !== 'shutoff') throw new AppError('INVALID_STATE', `cannot clone a VM that is ${vmState(st.state)}: its disks are changing; shut it down first`);
 }
 
+/** Pool types whose volumes are files, which is what Ferry's qcow2 and raw copies and overlays are. */
+const FILE_POOL_TYPES = new Set(['dir', 'fs', 'netfs']);
+
+/**
+ * The body's target pool: one of the host's pools (400 otherwise, like any pool a body names),
+ * holding files, and running (409: nothing can be created in a stopped pool).
+ */
+async function checkTargetPool(conn: Connection, hostId: string, pool: string): Promise<void> {
+  let summary, xml;
+  try {
+    [summary, xml] = await Promise.all([conn.getStoragePool(pool), conn.getStoragePoolXML(pool)]);
+  } catch (e) {
+    const err = fromLibvirt(e, `reading pool ${pool}`);
+    throw err.code === 'NOT_FOUND' ? new AppError('BAD_REQUEST', `host ${hostId} has no storage pool named ${pool}`, { pool }) : err;
+  }
+  const type = parseStoragePool(xml).type;
+  if (!FILE_POOL_TYPES.has(type)) {
+    throw new AppError('BAD_REQUEST', `pool ${pool} is a ${type} pool; clones go into pools that hold files (dir, fs, netfs)`, { pool, type });
+  }
+  if (!summary.active) throw new AppError('INVALID_STATE', `pool ${pool} is stopped; start it, or clone into another pool`, { pool });
+}
+
 async function runClone(conn: Connection, sourceId: string, vmId: string, body: CloneBody, mode: 'full' | 'linked', ctx: TaskContext): Promise<CloneResult> {
   const source = (await readDefinition(conn, sourceId)).xml;
   const created: CreatedVolume[] = [];
@@ -67,13 +96,14 @@ async function runClone(conn: Connection, sourceId: string, vmId: string, body: 
       if (!from) throw new AppError('BAD_REQUEST', `disk ${disk.target} is not in a storage pool`);
       const info = parseStorageVolume(await conn.getVolumeXML(from.pool, from.volume));
       const format = info.format === 'raw' ? 'raw' : 'qcow2';
-      const name = await freeVolumeName(conn, from.pool, `${body.name}-disk${i}`, mode === 'linked' ? 'qcow2' : format);
+      const into = body.pool ?? from.pool;
+      const name = await freeVolumeName(conn, into, `${body.name}-disk${i}`, mode === 'linked' ? 'qcow2' : format);
       ctx.progress({ phase: 'disks', disk: disk.target, done: i, total: writable.length });
       const vol = mode === 'linked'
-        ? await conn.createVolume(from.pool, buildOverlayVolumeXml({ name, capacityBytes: from.capacity, backing: { path: disk.source.file, format } }))
-        : await conn.cloneVolume(from.pool, buildVolumeXml({ name, capacityBytes: from.capacity, format }), from);
-      created.push({ pool: from.pool, volume: name });
-      ctx.log(`${mode === 'linked' ? 'overlay' : 'copy'} of ${disk.target}: ${from.pool}/${name}`);
+        ? await conn.createVolume(into, buildOverlayVolumeXml({ name, capacityBytes: from.capacity, backing: { path: disk.source.file, format } }))
+        : await conn.cloneVolume(into, buildVolumeXml({ name, capacityBytes: from.capacity, format }), from);
+      created.push({ pool: into, volume: name });
+      ctx.log(`${mode === 'linked' ? 'overlay' : 'copy'} of ${disk.target} (${from.pool}/${from.volume}): ${into}/${name}`);
       disks.set(disk.source.file, vol.path);
     }
     let xml = cloneDomainXml(source, { name: body.name, uuid: vmId, disks });

@@ -1,8 +1,9 @@
 // DELETE /vms/:vmId: undefine a stopped VM, optionally with its disk volumes.
 //
 // Refused (409) while it runs, while it has snapshots unless ?snapshots=true, and — with
-// ?volumes=true — while another volume in the same pool is an overlay of one of its disks (a
-// template's linked clones would lose their base). Read-only disks (ISOs) are never deleted.
+// ?volumes=true — while another volume in any running pool of the host is an overlay of one of
+// its disks (a template's linked clones, which may live in another pool than the template,
+// would lose their base). Read-only disks (ISOs) are never deleted.
 import { parseDomain, parseStorageVolume } from '@ferry/domain-xml';
 import { constants as C, type Connection } from '@ferry/libvirt';
 import { AppError, fromLibvirt } from '../../lib/app-error.ts';
@@ -65,23 +66,36 @@ async function plan(conn: Connection, uuid: string, opts: DeleteOptions): Promis
     if (!opts.volumes) return { volumes: [], uefi };
     const disks = def.disks.filter((d) => d.device === 'disk' && !d.readonly);
     const out: CreatedVolume[] = [];
+    const paths: string[] = [];
     for (const d of disks) {
       if (!d.source || !('file' in d.source)) continue;
       const at = await volumeAt(conn, d.source.file);
       if (!at) continue; // not in a pool Ferry manages: left alone
-      await refuseIfBacking(conn, at.pool, d.source.file);
       out.push({ pool: at.pool, volume: at.volume });
+      paths.push(d.source.file);
     }
+    if (paths.length > 0) await refuseIfBacking(conn, paths);
     return { volumes: out, uefi };
   } catch (e) {
     throw fromLibvirt(e, 'checking the VM');
   }
 }
 
-async function refuseIfBacking(conn: Connection, pool: string, path: string): Promise<void> {
-  for (const v of await conn.listVolumes(pool)) {
-    if (v.path === path) continue;
-    const backing = parseStorageVolume(await conn.getVolumeXML(pool, v.name)).backingStore;
-    if (backing?.path === path) throw new AppError('INVALID_STATE', `volume ${pool}/${v.name} is an overlay of this VM's disk (a linked clone); delete the clones first`);
+/**
+ * Refuses while a volume of any running pool rests on one of `paths`. A stopped pool cannot be
+ * listed, so overlays in it go unseen (libvirt cannot say either).
+ */
+async function refuseIfBacking(conn: Connection, paths: readonly string[]): Promise<void> {
+  const own = new Set(paths);
+  for (const pool of await conn.listStoragePools()) {
+    if (!pool.active) continue;
+    for (const v of await conn.listVolumes(pool.name).catch(() => [])) {
+      if (own.has(v.path)) continue;
+      const xml = await conn.getVolumeXML(pool.name, v.name).catch(() => null); // gone meanwhile: nothing rests on it
+      const backing = xml === null ? undefined : parseStorageVolume(xml).backingStore;
+      if (backing && own.has(backing.path)) {
+        throw new AppError('INVALID_STATE', `volume ${pool.name}/${v.name} is an overlay of this VM's disk (a linked clone); delete the clones first`);
+      }
+    }
   }
 }

@@ -5,8 +5,9 @@
 //
 // The story: upload the tinyguest qcow2 into a fresh pool → create a VM from it and start it →
 // ready on the serial line, an address in the list → hot-plug a disk → ACPI shutdown → full
-// clone, boots → make the source a template → linked clone, boots → delete everything with
-// volumes.
+// clone into a second pool, boots → make the source a template → linked clones beside it and in
+// the second pool, both boot → delete everything with volumes (refused while an overlay in
+// either pool rests on the template).
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +23,9 @@ import { ConsoleReader } from '../../../../../scripts/testing/console-reader.ts'
 const run = randomBytes(3).toString('hex');
 const name = (label: string) => `${TEST_PREFIX}vm-${label}-${run}`;
 const POOL = name('pool');
+const POOL2 = name('pool2');
 let poolDir: string;
+let pool2Dir: string;
 let app: FastifyInstance;
 let admin: Record<string, string>;
 const made: string[] = []; // VM names, for cleanup
@@ -57,8 +60,11 @@ beforeAll(async () => {
   admin = await tokenFor(app, 'int-admin', 'Administrator');
   // Under libvirt's images directory: QEMU runs as libvirt-qemu and must reach the files.
   poolDir = mkdtempSync(`/var/lib/libvirt/images/${TEST_PREFIX}vm-int-`);
-  const r = await app.inject({ method: 'POST', url: '/api/v1/storage/pools', headers: admin, payload: { name: POOL, type: 'dir', path: poolDir } });
-  expect(r.statusCode, r.body).toBe(201);
+  pool2Dir = mkdtempSync(`/var/lib/libvirt/images/${TEST_PREFIX}vm-int2-`);
+  for (const [pool, path] of [[POOL, poolDir], [POOL2, pool2Dir]]) {
+    const r = await app.inject({ method: 'POST', url: '/api/v1/storage/pools', headers: admin, payload: { name: pool, type: 'dir', path } });
+    expect(r.statusCode, r.body).toBe(201);
+  }
 }, 60_000);
 
 afterAll(async () => {
@@ -66,15 +72,18 @@ afterAll(async () => {
     try { virsh('destroy', vm); } catch { /* not running */ }
     try { virsh('undefine', vm, '--nvram'); } catch { /* gone */ }
   }
-  try {
-    for (const line of virsh('vol-list', POOL).split('\n').slice(2)) {
-      const vol = line.trim().split(/\s+/)[0];
-      if (vol) virsh('vol-delete', vol, '--pool', POOL);
-    }
-    virsh('pool-destroy', POOL);
-  } catch { /* pool already gone */ }
-  try { virsh('pool-undefine', POOL); } catch { /* gone */ }
-  rmSync(poolDir, { recursive: true, force: true });
+  // Overlays first (POOL2 holds linked clones of a disk in POOL).
+  for (const [pool, dir] of [[POOL2, pool2Dir], [POOL, poolDir]] as const) {
+    try {
+      for (const line of virsh('vol-list', pool).split('\n').slice(2)) {
+        const vol = line.trim().split(/\s+/)[0];
+        if (vol) virsh('vol-delete', vol, '--pool', pool);
+      }
+      virsh('pool-destroy', pool);
+    } catch { /* pool already gone */ }
+    try { virsh('pool-undefine', pool); } catch { /* gone */ }
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
   await app?.close();
 }, 120_000);
 
@@ -127,13 +136,17 @@ describe('VM lifecycle on qemu:///system with the tiny guest', () => {
     expect(domstate(name('base'))).toBe('shut off');
   }, 90_000);
 
-  it('makes a full clone that boots on its own copy of the disks', async () => {
+  it('makes a full clone into another pool that boots on its own copy of the disks', async () => {
     const vm = name('full');
     made.push(vm);
-    const t = await ok('POST', `/vms/${baseId}/clone`, { name: vm, mode: 'full', start: true });
+    const t = await ok('POST', `/vms/${baseId}/clone`, { name: vm, mode: 'full', pool: POOL2, start: true });
     const xml = virsh('dumpxml', vm);
     expect(xml).not.toContain(join(poolDir, 'tiny.qcow2'));
-    expect(xml).toContain(`${vm}-disk0.qcow2`);
+    // Both disks (the image and the hot-plugged one) copied into the second pool, none beside the source.
+    expect(xml).toContain(join(pool2Dir, `${vm}-disk0.qcow2`));
+    expect(xml).toContain(join(pool2Dir, `${vm}-disk1.qcow2`));
+    expect(virsh('vol-list', POOL)).not.toContain(vm);
+    expect(virsh('vol-dumpxml', `${vm}-disk0.qcow2`, '--pool', POOL2)).not.toContain('<backingStore>'); // a copy, not an overlay
     expect(virsh('dumpxml', name('base'))).not.toContain(xml.match(/<mac address='([^']+)'/)![1]!); // fresh MAC
     await serialReady(t.vmId!);
     await ok('POST', `/vms/${t.vmId}/stop`);
@@ -154,14 +167,30 @@ describe('VM lifecycle on qemu:///system with the tiny guest', () => {
     await ok('POST', `/vms/${t.vmId}/stop`);
   }, 180_000);
 
-  it('refuses to delete the template\'s volumes while a linked clone rests on them, then deletes all with volumes', async () => {
-    const refused = await app.inject({ method: 'DELETE', url: `/api/v1/vms/${baseId}?volumes=true`, headers: admin });
-    expect(refused.statusCode).toBe(409);
+  it("puts a linked clone's overlays into another pool when asked, and it boots from the template's disk there", async () => {
+    const vm = name('linked2');
+    made.push(vm);
+    const t = await ok('POST', `/vms/${baseId}/clone`, { name: vm, mode: 'linked', pool: POOL2, start: true });
+    const disk = virsh('vol-dumpxml', `${vm}-disk0.qcow2`, '--pool', POOL2);
+    expect(disk).toMatch(new RegExp(`<backingStore>\\s*<path>${join(poolDir, 'tiny.qcow2')}</path>\\s*<format type='qcow2'/>`));
+    expect(virsh('dumpxml', vm)).toContain(join(pool2Dir, `${vm}-disk0.qcow2`));
+    await serialReady(t.vmId!);
+    await ok('POST', `/vms/${t.vmId}/stop`);
+  }, 180_000);
+
+  it('refuses to delete the template\'s volumes while a linked clone in either pool rests on them, then deletes all with volumes', async () => {
+    const deleteBase = () => app.inject({ method: 'DELETE', url: `/api/v1/vms/${baseId}?volumes=true`, headers: admin });
+    expect((await deleteBase()).statusCode).toBe(409);
     const ids = (await app.inject({ method: 'GET', url: `/api/v1/vms?name=${run}`, headers: admin })).json().items.map((v: { id: string; name: string }) => [v.name, v.id]);
     const byName = Object.fromEntries(ids) as Record<string, string>;
-    for (const label of ['linked', 'full', 'base']) await ok('DELETE', `/vms/${byName[name(label)]}?volumes=true`);
+    await ok('DELETE', `/vms/${byName[name('linked')]}?volumes=true`);
+    // The overlay beside the template is gone; the one in the other pool still rests on it.
+    const refused = await deleteBase();
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toContain(`${POOL2}/${name('linked2')}-disk0.qcow2`);
+    for (const label of ['linked2', 'full', 'base']) await ok('DELETE', `/vms/${byName[name(label)]}?volumes=true`);
     const all = virsh('list', '--all', '--name');
-    for (const label of ['linked', 'full', 'base']) expect(all).not.toContain(name(label));
-    expect(virsh('vol-list', POOL).split('\n').slice(2).filter((l) => l.trim())).toEqual([]);
+    for (const label of ['linked', 'linked2', 'full', 'base']) expect(all).not.toContain(name(label));
+    for (const pool of [POOL, POOL2]) expect(virsh('vol-list', pool).split('\n').slice(2).filter((l) => l.trim())).toEqual([]);
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 // Edit, template, clone, delete and bulk power against test:///default. Each test makes its own
 // VMs (name prefix vmmut-) through the API; the driver is shared by the whole process.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildTestApp } from '../../test-support/build-test-app.ts';
 import { createUser, tokenFor } from '../../test-support/auth-helpers.ts';
@@ -89,6 +89,95 @@ describe('templates and clones', () => {
     const running = (await api('GET', '/vms?name=test&state=running')).json().items.find((v: { name: string }) => v.name === 'test');
     expect((await api('POST', `/vms/${running.id}/clone`, { name: 'vmmut-y' })).statusCode).toBe(409);
     expect((await api('POST', `/vms/${id}/clone`, { name: 'test' })).statusCode).toBe(409);
+  });
+});
+
+describe('clones into a chosen pool', () => {
+  let n = 0;
+  /** A running dir pool of its own (test driver: nothing on disk). */
+  async function newPool(label: string): Promise<string> {
+    const name = `vmmut-${label}-${++n}`;
+    const r = await api('POST', '/storage/pools?hostId=local', { name, type: 'dir', path: `/srv/${name}` });
+    expect(r.statusCode, r.body).toBe(201);
+    return name;
+  }
+  const volumes = async (pool: string) => (await api('GET', `/storage/pools/${pool}/volumes`)).json().items as { name: string; backingStore: { path: string } | null }[];
+  const clone = async (id: string, body: object) => {
+    const r = await api('POST', `/vms/${id}/clone`, body);
+    expect(r.statusCode, r.body).toBe(202);
+    const t = await waitTask(r.json().taskId);
+    expect(t.state, JSON.stringify(t.error)).toBe('succeeded');
+    return { vmId: r.json().vmId as string, result: t.result! };
+  };
+
+  it('puts a full copy into the named pool, and the source disk stays where it was', async () => {
+    const id = await createVm('vmmut-cpool', { disks: [{ pool: 'default-pool', sizeGiB: 1 }] });
+    const target = await newPool('cpool-target');
+    // libvirt's test driver copies a volume only within one pool (it looks the source up in the
+    // target pool); the real storage driver copies across pools (vms.int.test.ts). So here the
+    // copy is a new volume made where Ferry asked for it, from the same volume XML.
+    const conn = app.hosts.get('local').requireConnection();
+    const copy = vi.spyOn(conn, 'cloneVolume').mockImplementation((pool, xml) => conn.createVolume(pool, xml));
+    let c;
+    try {
+      c = await clone(id, { name: 'vmmut-cpool-copy', pool: target });
+      expect(copy).toHaveBeenCalledWith(target, expect.stringContaining('<name>vmmut-cpool-copy-disk0.qcow2</name>'), expect.objectContaining({ pool: 'default-pool', volume: 'vmmut-cpool-disk0.qcow2' }));
+    } finally {
+      copy.mockRestore();
+    }
+    expect(c.result.volumes).toEqual([`${target}/vmmut-cpool-copy-disk0.qcow2`]);
+    expect((await detail(c.vmId)).disks[0].source).toMatchObject({ file: `/srv/${target}/vmmut-cpool-copy-disk0.qcow2` });
+    expect((await detail(id)).disks[0].source).toMatchObject({ file: '/default-pool/vmmut-cpool-disk0.qcow2' });
+    expect((await volumes('default-pool')).map((v) => v.name)).not.toContain('vmmut-cpool-copy-disk0.qcow2');
+    // Without a pool, the copy goes beside the source disk, as before.
+    const same = await clone(id, { name: 'vmmut-cpool-same' });
+    expect(same.result.volumes).toEqual(['default-pool/vmmut-cpool-same-disk0.qcow2']);
+  });
+
+  it("puts a template's linked overlays into the named pool, and then the template's volumes cannot be deleted", async () => {
+    const id = await createVm('vmmut-lpool', { disks: [{ pool: 'default-pool', sizeGiB: 1 }] });
+    expect((await waitTask((await api('POST', `/vms/${id}/template`)).json().taskId)).state).toBe('succeeded');
+    const target = await newPool('lpool-target');
+    const c = await clone(id, { name: 'vmmut-lpool-linked', mode: 'linked', pool: target });
+    expect(c.result.volumes).toEqual([`${target}/vmmut-lpool-linked-disk0.qcow2`]);
+    const overlay = (await volumes(target)).find((v) => v.name === 'vmmut-lpool-linked-disk0.qcow2');
+    expect(overlay?.backingStore?.path).toBe('/default-pool/vmmut-lpool-disk0.qcow2');
+    // The overlay lives in another pool than its base: deleting the template's volumes is still refused.
+    const refused = await api('DELETE', `/vms/${id}?volumes=true`);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().error.message).toContain(`${target}/vmmut-lpool-linked-disk0.qcow2`);
+  });
+
+  it('answers 400 BAD_REQUEST for a pool the host does not have, or a malformed name, and makes nothing', async () => {
+    const id = await createVm('vmmut-nopool', { disks: [{ pool: 'default-pool', sizeGiB: 1 }] });
+    const r = await api('POST', `/vms/${id}/clone`, { name: 'vmmut-nopool-copy', pool: 'no-such-pool' });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error).toMatchObject({ code: 'BAD_REQUEST', details: { pool: 'no-such-pool' } });
+    expect(r.json().error.message).toContain('no-such-pool');
+    expect((await api('POST', `/vms/${id}/clone`, { name: 'vmmut-nopool-copy', pool: '../etc' })).statusCode).toBe(400);
+    expect((await api('GET', '/vms?name=vmmut-nopool-copy')).json().items).toEqual([]);
+  });
+
+  it('answers 409 INVALID_STATE for a stopped pool, and makes nothing', async () => {
+    const id = await createVm('vmmut-stoppool', { disks: [{ pool: 'default-pool', sizeGiB: 1 }] });
+    const target = await newPool('stopped');
+    expect((await api('POST', `/storage/pools/${target}/stop?hostId=local`, {})).statusCode).toBe(200);
+    const r = await api('POST', `/vms/${id}/clone`, { name: 'vmmut-stoppool-copy', pool: target });
+    expect(r.statusCode).toBe(409);
+    expect(r.json().error).toMatchObject({ code: 'INVALID_STATE', details: { pool: target } });
+    expect(r.json().error.message).toMatch(/stopped/);
+    expect((await api('GET', '/vms?name=vmmut-stoppool-copy')).json().items).toEqual([]);
+  });
+
+  it('answers 400 for a pool that does not hold files (a logical volume group)', async () => {
+    const id = await createVm('vmmut-lvmpool', { disks: [{ pool: 'default-pool', sizeGiB: 1 }] });
+    const conn = app.hosts.get('local').requireConnection();
+    const lvm = `vmmut-lvm-${++n}`;
+    await conn.defineStoragePool(`<pool type='logical'><name>${lvm}</name><target><path>/dev/${lvm}</path></target></pool>`);
+    await conn.startStoragePool(lvm);
+    const r = await api('POST', `/vms/${id}/clone`, { name: 'vmmut-lvmpool-copy', pool: lvm });
+    expect(r.statusCode).toBe(400);
+    expect(r.json().error.message).toMatch(/logical pool/);
   });
 });
 

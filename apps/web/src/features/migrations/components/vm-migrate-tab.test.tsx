@@ -3,8 +3,8 @@ import { QueryClientProvider } from '@tanstack/react-query';
 import { act, cleanup, fireEvent, screen, waitFor } from '@testing-library/react';
 import type { PreflightResult, Task, VmDetail } from '@ferry/contract';
 import { mockFetch } from '../../../testing/fetch-mock.ts';
-import { host, task } from '../../../testing/fixtures.ts';
-import { renderWithClient } from '../../../testing/render.tsx';
+import { host, me, task } from '../../../testing/fixtures.ts';
+import { renderWithClient, testQueryClient } from '../../../testing/render.tsx';
 import { taskKeys } from '../../tasks/api/task-keys.ts';
 import { VmMigrateTab } from './vm-migrate-tab.tsx';
 
@@ -22,9 +22,9 @@ const OK: PreflightResult = { ok: true, checks: [
 const FAILED: PreflightResult = { ok: false, checks: [{ id: 'memory', status: 'fail', reason: 'h2 has 512 MiB free, the VM needs 1024' }] };
 const tasks = (items: Task[]) => ({ body: { items, total: items.length, limit: 50, offset: 0 } });
 
-function setup(routes: Parameters<typeof mockFetch>[0], hosts = [host(), host({ id: 'h2', name: 'h2' })]) {
+function setup(routes: Parameters<typeof mockFetch>[0], hosts = [host(), host({ id: 'h2', name: 'h2' })], caller = me('Operator')) {
   const f = mockFetch({ 'GET /api/v1/hosts': { body: { items: hosts } }, 'GET /api/v1/tasks': tasks([]), ...routes });
-  return { f, ...renderWithClient(<VmMigrateTab vm={vm} />) };
+  return { f, ...renderWithClient(<VmMigrateTab vm={vm} />, testQueryClient(caller)) };
 }
 
 describe('the migrate tab', () => {
@@ -32,6 +32,16 @@ describe('the migrate tab', () => {
     setup({}, [host()]);
     expect((await screen.findByTestId('migrate-one-host')).textContent).toMatch(/add a second host first/);
     expect(screen.queryByTestId('migrate-start')).toBeNull();
+  });
+
+  it('without vm.migrate on the VM, says so and disables the pre-flight and the migration', async () => {
+    const { f } = setup({}, undefined, me('Auditor'));
+    expect((await screen.findByTestId('migrate-forbidden')).textContent).toMatch(/vm\.migrate/);
+    const preflight = screen.getByTestId('migrate-preflight') as HTMLButtonElement;
+    expect(preflight.disabled).toBe(true);
+    expect(preflight.title).toMatch(/vm\.migrate/);
+    expect((screen.getByTestId('migrate-start') as HTMLButtonElement).disabled).toBe(true);
+    expect(f.calls.filter((c) => c.path.includes('/migrate'))).toHaveLength(0);
   });
 
   it('runs the pre-flight for the chosen target and storage and shows each check with its reason', async () => {

@@ -1,8 +1,10 @@
 // The VM page's Migrate tab: pick a target host, run the pre-flight (each check with its
 // reason), set the options, start the migration and follow its task (a progress bar that
 // never runs backwards; Cancel aborts). With one host there is nowhere to go: it says so.
+// Both the pre-flight and the migration need vm.migrate on the VM; without it they are disabled.
 import { useEffect, useRef, useState } from 'react';
 import type { VmDetail } from '@ferry/contract';
+import { needs, useCanOnVm } from '../../auth/can.ts';
 import { EmptyState } from '../../../components/empty-state.tsx';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Field } from '../../../components/field.tsx';
@@ -35,6 +37,7 @@ export function VmMigrateTab({ vm }: { vm: VmDetail }) {
 
 function MigrateForm({ vm, targets }: { vm: VmDetail; targets: { id: string; name: string; state: string }[] }) {
   const running = vm.state === 'running' || vm.state === 'paused';
+  const mayMigrate = useCanOnVm(vm)('vm.migrate');
   const [form, setForm] = useState<MigrateForm>(() => initialForm(targets[0]!.id, running));
   const [checkFor, setCheckFor] = useState<PreflightInput | null>(null);
   const [taskId, setTaskId] = useState<string | null>(null);
@@ -65,13 +68,15 @@ function MigrateForm({ vm, targets }: { vm: VmDetail; targets: { id: string; nam
   const refused = refusedChecks(migrate.error);
   return (
     <div data-testid="vm-migrate" style={{ display: 'grid', gap: 12, maxWidth: 820 }}>
+      {!mayMigrate && <p className="notice" data-testid="migrate-forbidden">Migrating this VM needs the vm.migrate privilege on it, which your roles do not include.</p>}
       <div className="toolbar" style={{ alignItems: 'end' }}>
         <Field id="migrate-target" label="Target host">
           <select value={form.targetHostId} onChange={(e) => change({ ...form, targetHostId: e.target.value })}>
             {targets.map((h) => <option key={h.id} value={h.id}>{h.name} ({h.state})</option>)}
           </select>
         </Field>
-        <button type="button" id="migrate-preflight" data-testid="migrate-preflight" disabled={preflight.isFetching}
+        <button type="button" id="migrate-preflight" data-testid="migrate-preflight" disabled={!mayMigrate || preflight.isFetching}
+          title={mayMigrate ? undefined : needs('vm.migrate')}
           onClick={() => {
             setCheckFor({ vmId: vm.id, targetHostId: form.targetHostId, storage: form.storage });
             if (checkFor) void preflight.refetch();
@@ -90,8 +95,8 @@ function MigrateForm({ vm, targets }: { vm: VmDetail; targets: { id: string; nam
       <MigrateOptions form={form} running={running} errors={built.ok ? {} : built.errors} onChange={change} />
       <div className="toolbar">
         <button type="button" id="migrate-start" data-testid="migrate-start" className="primary"
-          disabled={!built.ok || !preflight.data?.ok || !checkFor || migrate.isPending}
-          title={preflight.data?.ok ? undefined : 'Run the pre-flight first; it must pass'} onClick={start}>
+          disabled={!mayMigrate || !built.ok || !preflight.data?.ok || !checkFor || migrate.isPending}
+          title={!mayMigrate ? needs('vm.migrate') : preflight.data?.ok ? undefined : 'Run the pre-flight first; it must pass'} onClick={start}>
           Migrate {vm.name}
         </button>
       </div>

@@ -1,6 +1,7 @@
 // POST /vms/:vmId/clone → 202 { taskId, vmId }: a new VM (new name, UUID and MACs) on the same
 // host, its disks copied in full — or, from a template, linked (qcow2 overlays on its disks).
-// Each disk copy goes into the pool its source disk is in: the API takes no target pool.
+// The new volumes go into `pool` (one of the host's running pools), or else each into the pool
+// its source disk is in.
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { CloneVmBodySchema } from '@ferry/contract';
 import type { z } from 'zod';

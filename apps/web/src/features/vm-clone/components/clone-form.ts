@@ -5,12 +5,14 @@ import type { CloneVmBody } from '../api/clone-vm.ts';
 export interface CloneForm {
   name: string;
   mode: 'full' | 'linked';
+  /** The pool for the new volumes; '' = each beside its source disk (the server's default). */
+  pool: string;
   description: string;
   start: boolean;
 }
 
 export const initialCloneForm = (source: { name: string; template: boolean }): CloneForm => ({
-  name: `${source.name}-clone`.slice(0, 63), mode: source.template ? 'linked' : 'full', description: '', start: false,
+  name: `${source.name}-clone`.slice(0, 63), mode: source.template ? 'linked' : 'full', pool: '', description: '', start: false,
 });
 
 export function cloneNameError(name: string): string | undefined {
@@ -20,5 +22,6 @@ export function cloneNameError(name: string): string | undefined {
 }
 
 export const toCloneBody = (f: CloneForm): CloneVmBody => ({
-  name: f.name, mode: f.mode, ...(f.description.trim() ? { description: f.description.trim() } : {}), ...(f.start ? { start: true } : {}),
+  name: f.name, mode: f.mode, ...(f.pool ? { pool: f.pool } : {}),
+  ...(f.description.trim() ? { description: f.description.trim() } : {}), ...(f.start ? { start: true } : {}),
 });

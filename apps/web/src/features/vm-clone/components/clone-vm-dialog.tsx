@@ -1,5 +1,5 @@
-// Clone a stopped VM or a template: name, full copy or linked (templates only), an optional
-// description, start afterwards. Once started, the dialog follows the clone's task and offers
+// Clone a stopped VM or a template: name, full copy or linked (templates only), the pool for
+// the new volumes (default: beside each source disk), an optional description, start afterwards. Once started, the dialog follows the clone's task and offers
 // the new VM's page.
 import { useState } from 'react';
 import type { VmDetail } from '@ferry/contract';
@@ -11,6 +11,7 @@ import { useTask } from '../../vm-tasks/api/use-task.ts';
 import { TaskProgress } from '../../vm-tasks/components/task-progress.tsx';
 import { useCloneVm } from '../api/clone-vm.ts';
 import { cloneNameError, initialCloneForm, toCloneBody, type CloneForm } from './clone-form.ts';
+import { ClonePoolField } from './clone-pool-field.tsx';
 
 export function CloneVmDialog({ vm, onClose }: { vm: VmDetail; onClose: () => void }) {
   const clone = useCloneVm();
@@ -52,8 +53,8 @@ export function CloneVmDialog({ vm, onClose }: { vm: VmDetail; onClose: () => vo
                 onChange={() => setForm({ ...form, mode: 'linked' })} />
               Linked (thin overlays on the template's disks{vm.template ? '' : ' — only from a template'})
             </label>
-            <small className="muted">The copies go into the storage pool each source disk is in.</small>
           </fieldset>
+          <ClonePoolField hostId={vm.hostId} mode={form.mode} value={form.pool} onChange={(pool) => setForm({ ...form, pool })} />
           <Field id="clone-description" label="Description (optional)">
             <textarea rows={2} value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} />
           </Field>

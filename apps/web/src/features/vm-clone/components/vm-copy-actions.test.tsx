@@ -2,9 +2,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { VmDetail } from '@ferry/contract';
 import { apiError, mockFetch } from '../../../testing/fetch-mock.ts';
-import { task } from '../../../testing/fixtures.ts';
-import { renderWithClient } from '../../../testing/render.tsx';
+import { me, pool, task } from '../../../testing/fixtures.ts';
+import { renderWithClient as renderWith, testQueryClient } from '../../../testing/render.tsx';
 import { VmCopyActions } from './vm-copy-actions.tsx';
+
+/** As an Administrator on / unless told otherwise. */
+const renderWithClient = (ui: React.ReactElement, caller = me('Administrator')) => renderWith(ui, testQueryClient(caller));
+const POOLS = { body: { items: [pool({ name: 'default' }), pool({ name: 'fast', availableBytes: 50 * 2 ** 30 }), pool({ name: 'archive', active: false })] } };
 
 afterEach(() => {
   cleanup();
@@ -23,11 +27,26 @@ describe('clone and convert to template', () => {
     expect((screen.getByTestId('vm-template') as HTMLButtonElement).disabled).toBe(true);
   });
 
+  it('without vm.create (clone) or vm.config (template) on the VM, disables each with the reason', () => {
+    mockFetch({});
+    renderWithClient(<VmCopyActions vm={vm()} />, me('Operator'));
+    const clone = screen.getByTestId('vm-clone') as HTMLButtonElement;
+    const template = screen.getByTestId('vm-template') as HTMLButtonElement;
+    expect([clone.disabled, template.disabled]).toEqual([true, true]);
+    expect(clone.title).toMatch(/vm\.create privilege on this VM/);
+    expect(template.title).toMatch(/vm\.config privilege on this VM/);
+    cleanup();
+    // A grant on the VM's host counts (an Administrator there).
+    renderWithClient(<VmCopyActions vm={vm()} />, me('Auditor', [{ path: '/hosts/local', role: 'Administrator' }]));
+    expect((screen.getByTestId('vm-clone') as HTMLButtonElement).disabled).toBe(false);
+  });
+
   it('clones in full with the given name, follows the task and links the new VM', async () => {
     const t = task({ id: 'task0000000c', type: 'vm.clone', state: 'succeeded', target: { kind: 'vm', id: NEW } });
     const f = mockFetch({
       [`POST /api/v1/vms/${VM}/clone`]: { status: 202, body: { taskId: t.id, vmId: NEW } },
       'GET /api/v1/tasks': { body: { items: [t], total: 1, limit: 50, offset: 0 } },
+      'GET /api/v1/storage/pools': POOLS,
     });
     renderWithClient(<VmCopyActions vm={vm()} />);
     fireEvent.click(screen.getByTestId('vm-clone'));
@@ -38,6 +57,29 @@ describe('clone and convert to template', () => {
     const open = await within(dialog).findByTestId('clone-open');
     expect(open.getAttribute('href')).toBe(`/vms/${NEW}`);
     expect(f.called('POST', `/api/v1/vms/${VM}/clone`)[0]!.body).toEqual({ name: 'web-2', mode: 'full' });
+  });
+
+  it("offers the host's pools for the new volumes (stopped ones not choosable) and sends the chosen one", async () => {
+    const f = mockFetch({
+      [`POST /api/v1/vms/${VM}/clone`]: apiError(409, 'INVALID_STATE', 'pool fast is stopped; start it, or clone into another pool'),
+      'GET /api/v1/storage/pools': POOLS,
+    });
+    renderWithClient(<VmCopyActions vm={vm()} />);
+    fireEvent.click(screen.getByTestId('vm-clone'));
+    const dialog = await screen.findByTestId('clone-dialog');
+    const select = within(dialog).getByLabelText('Storage pool') as HTMLSelectElement;
+    await waitFor(() => expect(select.options).toHaveLength(4));
+    expect(select.value).toBe(''); // the server's default: beside each source disk
+    expect([...select.options].map((o) => [o.textContent, o.disabled])).toEqual([
+      ['Same pool as each source disk', false], ['default (83.8 GiB free)', false], ['fast (50.0 GiB free)', false], ['archive (stopped)', true],
+    ]);
+    expect(f.calls.find((c) => c.path === '/api/v1/storage/pools')!.url).toContain('hostId=local');
+    fireEvent.change(select, { target: { value: 'fast' } });
+    fireEvent.click(within(dialog).getByText('Clone'));
+    const err = await within(dialog).findByTestId('error-message');
+    expect(err.dataset.code).toBe('INVALID_STATE');
+    expect(err.textContent).toContain('pool fast is stopped');
+    expect(f.called('POST', `/api/v1/vms/${VM}/clone`)[0]!.body).toEqual({ name: 'web-1-clone', mode: 'full', pool: 'fast' });
   });
 
   it('offers linked clones of a template and shows a refusal by code', async () => {

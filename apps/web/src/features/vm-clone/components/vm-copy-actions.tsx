@@ -1,7 +1,9 @@
 // Clone and Convert to template, for the VM page's header. Both need a stopped VM (a template
-// is always stopped); converting asks first, since a template can no longer start.
+// is always stopped); converting asks first, since a template can no longer start. Cloning needs
+// vm.create on the VM, converting vm.config: without them the buttons are disabled, saying why.
 import { useState } from 'react';
 import type { VmDetail } from '@ferry/contract';
+import { needs, useCanOnVm } from '../../auth/can.ts';
 import { ConfirmDialog } from '../../../components/confirm-dialog.tsx';
 import { notify } from '../../../components/toasts.tsx';
 import { useMakeTemplate } from '../api/make-template.ts';
@@ -10,19 +12,22 @@ import { CloneVmDialog } from './clone-vm-dialog.tsx';
 export function VmCopyActions({ vm }: { vm: VmDetail }) {
   const [open, setOpen] = useState<'clone' | 'template' | null>(null);
   const template = useMakeTemplate();
+  const can = useCanOnVm(vm);
   const stopped = vm.state === 'shutoff';
-  const why = stopped ? undefined : 'Shut the VM down first';
+  const whyNot = (privilege: 'vm.create' | 'vm.config') => (!can(privilege) ? needs(privilege) : stopped ? undefined : 'Shut the VM down first');
+  const cloneWhy = whyNot('vm.create');
+  const templateWhy = whyNot('vm.config');
   const close = () => {
     setOpen(null);
     template.reset();
   };
   return (
     <div className="toolbar" role="toolbar" aria-label="Copies">
-      <button type="button" id="vm-clone" data-testid="vm-clone" disabled={!stopped} title={why} onClick={() => setOpen('clone')}>
+      <button type="button" id="vm-clone" data-testid="vm-clone" disabled={cloneWhy !== undefined} title={cloneWhy} onClick={() => setOpen('clone')}>
         Clone
       </button>
       {!vm.template && (
-        <button type="button" id="vm-template" data-testid="vm-template" disabled={!stopped} title={why} onClick={() => setOpen('template')}>
+        <button type="button" id="vm-template" data-testid="vm-template" disabled={templateWhy !== undefined} title={templateWhy} onClick={() => setOpen('template')}>
           Convert to template
         </button>
       )}

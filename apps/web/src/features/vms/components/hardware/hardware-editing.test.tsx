@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { Task, VmDetail } from '@ferry/contract';
 import { apiError, mockFetch, type RecordedCall } from '../../../../testing/fetch-mock.ts';
-import { network, pool, task } from '../../../../testing/fixtures.ts';
+import { me, network, pool, task } from '../../../../testing/fixtures.ts';
 import { renderWithClient, testQueryClient } from '../../../../testing/render.tsx';
 import { useVm } from '../../api/get-vm.ts';
 import { vmKeys } from '../../api/vm-keys.ts';
@@ -37,7 +37,7 @@ function Tab() {
   return vm.data ? <VmHardwareTab vm={vm.data} /> : null;
 }
 
-function setup(routes: Parameters<typeof mockFetch>[0], vm = detail()) {
+function setup(routes: Parameters<typeof mockFetch>[0], vm = detail(), caller = me('Administrator')) {
   let current = vm;
   const f = mockFetch({
     [`GET /api/v1/vms/${ID}`]: () => ({ body: current }),
@@ -47,7 +47,7 @@ function setup(routes: Parameters<typeof mockFetch>[0], vm = detail()) {
     'GET /api/v1/networks': { body: { items: [network(), network({ name: 'lab' })] } },
     ...routes,
   });
-  const qc = testQueryClient();
+  const qc = testQueryClient(caller);
   qc.setQueryData(vmKeys.detail(ID), vm);
   renderWithClient(<Tab />, qc);
   return { f, setVm: (v: VmDetail) => { current = v; }, patches: () => f.called('PATCH', `/api/v1/vms/${ID}`) };
@@ -173,5 +173,25 @@ describe('the hardware editors', () => {
     const nic = screen.getByTestId('hw-nic');
     expect(nic.textContent).toContain('<script>x</script>');
     expect(nic.querySelector('script')).toBeNull();
+  });
+
+  it('without vm.config on the VM, shows every editor disabled with the reason, and no dialog opens', () => {
+    const { f } = setup({}, detail(), me('Operator'));
+    expect(screen.getByTestId('hw-readonly').textContent).toContain('vm.config');
+    const buttons = [...screen.getByTestId('vm-hardware').querySelectorAll('button')];
+    expect(buttons.map((b) => b.textContent)).toEqual(['Edit', 'Edit', 'Edit', 'Resize', 'Detach', 'Edit', 'Remove', 'Add disk', 'Add network card']);
+    for (const b of buttons) {
+      expect(b.disabled, b.textContent!).toBe(true);
+      expect(b.title).toMatch(/vm\.config privilege on this VM/);
+    }
+    fireEvent.click(screen.getByRole('button', { name: 'Edit memory' }));
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(f.calls.filter((c) => c.method !== 'GET')).toHaveLength(0);
+  });
+
+  it('lets an Auditor on / edit a VM on which they also hold Administrator', () => {
+    setup({}, detail(), me('Auditor', [{ path: `/vms/${ID}`, role: 'Administrator' }]));
+    expect(screen.queryByTestId('hw-readonly')).toBeNull();
+    expect((screen.getByRole('button', { name: 'Edit memory' }) as HTMLButtonElement).disabled).toBe(false);
   });
 });

@@ -56,8 +56,8 @@ export function EditResultNotice({ result }: { result: EditResult | null }) {
 }
 
 /** A small action button in a hardware row, named for what it acts on. */
-export function RowAction({ id, label, name, onClick, disabled }: { id: string; label: string; name: string; onClick: () => void; disabled?: boolean }) {
-  return <button type="button" id={id} data-testid={id} className="link-button hw-action" aria-label={`${label} ${name}`} disabled={disabled} onClick={onClick}>{label}</button>;
+export function RowAction({ id, label, name, onClick, disabled, title }: { id: string; label: string; name: string; onClick: () => void; disabled?: boolean; title?: string | undefined }) {
+  return <button type="button" id={id} data-testid={id} className="link-button hw-action" aria-label={`${label} ${name}`} disabled={disabled} title={title} onClick={onClick}>{label}</button>;
 }
 
 export const macId = (mac: string) => mac.replace(/:/g, '-');

@@ -1,7 +1,9 @@
 // Power actions for one VM, enabled by its state. Stop and Reset act at once like pulling the
 // plug or pressing reset, so they ask first; Shut down and Reboot ask the guest (ACPI).
+// Without vm.power on the VM they stay in view, disabled, saying why.
 import { useState } from 'react';
 import type { VmDetail, VmState } from '@ferry/contract';
+import { needs, useCanOnVm } from '../../../auth/can.ts';
 import { ConfirmDialog } from '../../../../components/confirm-dialog.tsx';
 import { notify } from '../../../../components/toasts.tsx';
 import { usePowerVm, type PowerAction } from '../../api/power-vm.ts';
@@ -32,6 +34,7 @@ const PAST: Record<PowerAction, string> = {
 
 export function PowerButtons({ vm }: { vm: VmDetail }) {
   const power = usePowerVm();
+  const mayPower = useCanOnVm(vm)('vm.power');
   const [confirming, setConfirming] = useState<ActionDef | null>(null);
   const run = (action: PowerAction) => power.mutate({ vmId: vm.id, action }, {
     onSuccess: () => {
@@ -47,7 +50,8 @@ export function PowerButtons({ vm }: { vm: VmDetail }) {
       {ACTIONS.map((a) => (
         <button key={a.action} type="button" id={`vm-${a.action}`} data-testid={`vm-${a.action}`}
           className={a.confirm ? 'danger-outline' : undefined}
-          disabled={vm.template || !a.when.includes(vm.state) || power.isPending}
+          disabled={!mayPower || vm.template || !a.when.includes(vm.state) || power.isPending}
+          title={mayPower ? undefined : needs('vm.power')}
           onClick={() => (a.confirm ? setConfirming(a) : run(a.action))}>
           {a.label}
         </button>

@@ -12,6 +12,7 @@ import { VmSnapshotsTab } from '../../../snapshots/components/vm-snapshots-tab.t
 import { VmCopyActions } from '../../../vm-clone/components/vm-copy-actions.tsx';
 import { VmPermissionsTab } from '../../../vm-permissions/components/vm-permissions-tab.tsx';
 import { VmTasksTab } from '../../../vm-tasks/components/vm-tasks-tab.tsx';
+import { needs, useCanOnVm } from '../../../auth/can.ts';
 import { useHosts } from '../../../hosts/api/get-hosts.ts';
 import { useVm } from '../../api/get-vm.ts';
 import { DeleteVmDialog } from './delete-vm-dialog.tsx';
@@ -26,6 +27,7 @@ export function VmDetailPage({ vmId, tab, consoleKind = 'vnc' }: { vmId: string;
   const vm = useVm(vmId);
   const hosts = useHosts();
   const [deleting, setDeleting] = useState(false);
+  const can = useCanOnVm(vm.data ?? { id: vmId, hostId: '' });
 
   if (vm.isPending) return <section className="page" aria-busy="true"><p className="muted">Loading VM…</p></section>;
   if (vm.isError) {
@@ -49,7 +51,8 @@ export function VmDetailPage({ vmId, tab, consoleKind = 'vnc' }: { vmId: string;
         <PowerButtons vm={v} />
         <VmCopyActions vm={v} />
         <button type="button" id="vm-delete" data-testid="vm-delete" className="danger-outline"
-          disabled={v.state !== 'shutoff' && v.state !== 'crashed'} title={v.state === 'shutoff' ? undefined : 'Stop the VM first'}
+          disabled={!can('vm.delete') || (v.state !== 'shutoff' && v.state !== 'crashed')}
+          title={!can('vm.delete') ? needs('vm.delete') : v.state === 'shutoff' || v.state === 'crashed' ? undefined : 'Stop the VM first'}
           onClick={() => setDeleting(true)}>
           Delete
         </button>
