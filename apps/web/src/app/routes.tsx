@@ -5,7 +5,9 @@ import { adminSectionAt } from '../features/admin/admin-access.ts';
 import { DatacenterPage } from '../features/hosts/components/datacenter-page.tsx';
 import { HostPage } from '../features/hosts/components/host-page.tsx';
 import { NetworkPage } from '../features/networks/components/network-page.tsx';
+import { NetworksPage } from '../features/networks/components/networks-page.tsx';
 import { PoolPage } from '../features/storage/components/pool-page.tsx';
+import { PoolsPage } from '../features/storage/components/pools-page.tsx';
 import { useVms } from '../features/vms/api/get-vms.ts';
 import { openCreateWizard } from '../features/vms/components/create-wizard/wizard-store.ts';
 import { VmDetailPage } from '../features/vms/components/vm-detail/vm-detail-page.tsx';
@@ -32,9 +34,11 @@ export function AppRoutes() {
     if ((m = matchPath(`/vms/:vmId/${tab}`, path))) return <VmDetailPage key={m.vmId} vmId={m.vmId!} tab={tab} />;
   }
   if ((m = matchPath('/hosts/:hostId', path))) return <HostPage hostId={m.hostId!} />;
+  if ((m = matchPath('/storage/:hostId', path))) return <PoolsPage hostId={m.hostId!} />;
   if ((m = matchPath('/storage/:hostId/:pool', path))) return <PoolPage hostId={m.hostId!} pool={m.pool!} />;
   const admin = adminSectionAt(path);
   if (admin) return <AdminArea key={admin} section={admin} />;
+  if ((m = matchPath('/networks/:hostId', path))) return <NetworksPage hostId={m.hostId!} />;
   if ((m = matchPath('/networks/:hostId/:name', path))) return <NetworkPage hostId={m.hostId!} name={m.name!} />;
   return (
     <EmptyState title="No such page">

@@ -32,7 +32,10 @@ export function ResourceTree() {
     networks: new Map(hostIds.map((id, i) => [id, nets[i]?.data ?? []])),
   }, collapsed, filter);
 
-  const current = rows.findIndex((r) => r.to !== null && (path === r.to || (r.to !== '/' && path?.startsWith(`${r.to}/`))));
+  // The row of this page, else of the page above it (a VM's tab: the VM). Exact first: the
+  // Storage group's /storage/h1 is above its pools' /storage/h1/<pool>.
+  const exact = rows.findIndex((r) => r.to === path);
+  const current = exact >= 0 ? exact : rows.findIndex((r) => r.to !== null && r.to !== '/' && path?.startsWith(`${r.to}/`));
   const [focus, setFocus] = useState<number | null>(null);
   const active = Math.min(focus ?? (current >= 0 ? current : 0), rows.length - 1);
 

@@ -23,6 +23,13 @@ describe('the resource tree', () => {
     expect(rows.find((r) => r.label === 'beta')).toMatchObject({ hostState: 'disconnected', expanded: true });
   });
 
+  it("opens a host's pool and network lists from its Storage and Networks groups, even empty ones", () => {
+    const rows = visibleRows(data, new Set(), '');
+    expect(rows.find((r) => r.id === 'storage:h1')).toMatchObject({ to: '/storage/h1', expandable: true });
+    expect(rows.find((r) => r.id === 'networks:h2')).toMatchObject({ to: '/networks/h2', expandable: false });
+    expect(rows.find((r) => r.label === 'default')).toMatchObject({ to: '/storage/h1/default' });
+  });
+
   it('closes what the user closed', () => {
     expect(labels(visibleRows(data, new Set(['host:h1', 'storage:h2']), ''))).toEqual([
       'Datacenter', '  alpha', '  beta', '    db', '    Storage', '    Networks',

@@ -1,6 +1,7 @@
 // The resource tree as a flat list of visible rows (so it can be virtualized like the VM
-// list): Datacenter → hosts → their VMs and templates, storage pools and networks. The filter
-// keeps rows whose name matches and the rows above them; while filtering every group is open.
+// list): Datacenter → hosts → their VMs and templates, storage pools and networks (each group
+// opens its list page, where new ones are made). The filter keeps rows whose name matches and
+// the rows above them; while filtering every group is open.
 import type { Host, HostState, Network, StoragePool, VmState, VmSummary } from '@ferry/contract';
 import type { IconName } from '../../components/icons.tsx';
 
@@ -51,8 +52,8 @@ function build(d: TreeData): Node {
       id: `net:${h.id}/${n.name}`, label: n.name, to: `/networks/${h.id}/${encodeURIComponent(n.name)}`, icon: 'network', expandable: false, children: [],
     })).sort(byLabel);
     const groups: Node[] = [
-      { id: `storage:${h.id}`, label: 'Storage', to: null, icon: 'storage', expandable: pools.length > 0, children: pools },
-      { id: `networks:${h.id}`, label: 'Networks', to: null, icon: 'network', expandable: nets.length > 0, children: nets },
+      { id: `storage:${h.id}`, label: 'Storage', to: `/storage/${h.id}`, icon: 'storage', expandable: pools.length > 0, children: pools },
+      { id: `networks:${h.id}`, label: 'Networks', to: `/networks/${h.id}`, icon: 'network', expandable: nets.length > 0, children: nets },
     ];
     return { id: `host:${h.id}`, label: h.name, to: `/hosts/${h.id}`, icon: 'host', hostState: h.state, expandable: true, children: [...vms, ...groups] };
   });

@@ -39,7 +39,7 @@ export function NetworkActions({ network: n }: { network: Network }) {
       )}
       {confirm === 'delete' && (
         <ConfirmDialog title={`Delete ${n.name}?`} confirmLabel="Delete network" busy={del.isPending} error={del.error} onCancel={close}
-          onConfirm={() => del.mutate(target, { onSuccess: () => { close(); navigate(`/hosts/${n.hostId}`); } })}>
+          onConfirm={() => del.mutate(target, { onSuccess: () => { close(); navigate(`/networks/${n.hostId}`); } })}>
           <p>The network is stopped and removed from the host. VMs with a NIC on it will not start until that NIC is changed.</p>
         </ConfirmDialog>
       )}

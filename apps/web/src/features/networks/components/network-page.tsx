@@ -3,9 +3,8 @@
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { formatTime } from '../../../lib/format-units.ts';
 import { useNetwork } from '../api/get-network.ts';
+import { MODE_LABEL } from './mode-label.ts';
 import { NetworkActions } from './network-actions.tsx';
-
-const MODE = { nat: 'NAT', route: 'routed', open: 'open', bridge: 'bridged to a host bridge', isolated: 'isolated (no way out)', other: 'other' } as const;
 
 export function NetworkPage({ hostId, name }: { hostId: string; name: string }) {
   const net = useNetwork(hostId, name);
@@ -23,7 +22,7 @@ export function NetworkPage({ hostId, name }: { hostId: string; name: string }) 
       {n && (
         <>
           <dl className="props panel">
-            <div><dt>Mode</dt><dd>{MODE[n.mode]}</dd></div>
+            <div><dt>Mode</dt><dd>{MODE_LABEL[n.mode]}</dd></div>
             <div><dt>Bridge</dt><dd>{n.bridge ?? '—'}</dd></div>
             <div><dt>IPv4</dt><dd>{n.ipv4 ? `${n.ipv4.address}/${n.ipv4.prefix}` : '—'}</dd></div>
             <div><dt>DHCP</dt><dd>{n.ipv4?.dhcp ? `${n.ipv4.dhcp.start} – ${n.ipv4.dhcp.end}` : 'off'}</dd></div>

@@ -1,11 +1,14 @@
-// A new empty disk in the pool: name, format, size. Thin-provisioned, so only what the guest
-// writes takes space; the size may exceed the free space (the dialog says so).
+// A new empty disk in the pool: name, format, size (with its unit). Thin-provisioned, so only
+// what the guest writes takes space; still, the server refuses a size beyond the pool's free
+// space (INSUFFICIENT_SPACE), and so does the form.
 import { useState, type FormEvent } from 'react';
 import { ObjectNameSchema, VOLUME_FORMATS, type StoragePool } from '@ferry/contract';
 import { Dialog } from '../../../components/dialog.tsx';
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { Field } from '../../../components/field.tsx';
-import { formatBytes } from '../../../lib/format-units.ts';
+import { SizeField } from '../../../components/size-field.tsx';
+import { formatBytes, parseSize } from '../../../lib/format-units.ts';
+import { firstIssue } from '../../../lib/form-issues.ts';
 import { useCreateVolume } from '../api/create-volume.ts';
 
 type Format = (typeof VOLUME_FORMATS)[number];
@@ -14,17 +17,17 @@ export function CreateVolumeDialog({ hostId, pool, onClose }: { hostId: string; 
   const create = useCreateVolume();
   const [name, setName] = useState('');
   const [format, setFormat] = useState<Format>('qcow2');
-  const [size, setSize] = useState('20');
+  const [size, setSize] = useState('20 GiB');
   const [touched, setTouched] = useState(false);
-  const gib = Number(size);
+  const { bytes, error: sizeError } = parseSize(size);
   const errors = {
-    name: ObjectNameSchema.safeParse(name).error?.issues[0]?.message,
-    size: Number.isInteger(gib) && gib >= 1 ? undefined : 'a whole number of GiB, at least 1',
+    name: firstIssue(ObjectNameSchema.safeParse(name)),
+    size: sizeError ?? (bytes! > pool.availableBytes ? `larger than the pool's free space (${formatBytes(pool.availableBytes)})` : undefined),
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setTouched(true);
-    if (!errors.name && !errors.size) create.mutate({ hostId, pool: pool.name, name, format, sizeGiB: gib }, { onSuccess: onClose });
+    if (!errors.name && !errors.size) create.mutate({ hostId, pool: pool.name, name, format, capacityBytes: bytes! }, { onSuccess: onClose });
   };
   return (
     <Dialog title={`New volume in ${pool.name}`} onClose={onClose} testId="create-volume-dialog" footer={
@@ -42,12 +45,8 @@ export function CreateVolumeDialog({ hostId, pool, onClose }: { hostId: string; 
             {VOLUME_FORMATS.map((f) => <option key={f} value={f}>{f}</option>)}
           </select>
         </Field>
-        <Field id="volume-size" label="Size (GiB)" error={touched ? errors.size : undefined}>
-          <input type="number" min={1} step={1} value={size} onChange={(e) => setSize(e.target.value)} />
-        </Field>
-        {!errors.size && gib * 2 ** 30 > pool.availableBytes && (
-          <p className="warn">Larger than the pool's free space ({formatBytes(pool.availableBytes)}): the guest may run out of room as it fills the disk.</p>
-        )}
+        <SizeField id="volume-size" label="Size" value={size} onChange={setSize} error={touched ? errors.size : undefined}
+          hint={`Thin-provisioned: space is used as the guest writes. The pool has ${formatBytes(pool.availableBytes)} free.`} />
         <ErrorMessage error={create.error} />
       </form>
     </Dialog>

@@ -1,5 +1,6 @@
 // One storage pool: where it lives, how full it is, its volumes; upload, new volume, rescan,
-// start/stop and delete for those who may manage storage on the host.
+// start/stop and remove, and per volume resize and delete, for those who may manage storage
+// on the host.
 import { ErrorMessage } from '../../../components/error-message.tsx';
 import { ProgressBar } from '../../../components/progress-bar.tsx';
 import { formatBytes } from '../../../lib/format-units.ts';
@@ -20,7 +21,7 @@ export function PoolPage({ hostId, pool }: { hostId: string; pool: string }) {
         <h1 id="pool-title">Storage pool {pool}</h1>
         {p && <span className="chip">{p.active ? 'active' : 'inactive'}</span>}
         <span className="spacer" />
-        {canManage && p && <PoolActions hostId={hostId} pool={p} />}
+        {canManage && p && <PoolActions hostId={hostId} pool={p} volumeCount={volumes.data?.length} />}
       </header>
       <ErrorMessage error={pools.error ?? volumes.error} />
       {pools.data && !p && <p>No pool {pool} on this host.</p>}
@@ -39,7 +40,7 @@ export function PoolPage({ hostId, pool }: { hostId: string; pool: string }) {
         </dl>
       )}
       {volumes.isPending && !volumes.error && <p className="muted">Loading volumes…</p>}
-      {volumes.data && <VolumeTable volumes={volumes.data} canManage={canManage} />}
+      {volumes.data && <VolumeTable volumes={volumes.data} canManage={canManage} availableBytes={p?.availableBytes} />}
     </section>
   );
 }
