@@ -11,7 +11,7 @@ import { parentPort } from 'node:worker_threads';
 import v8 from 'node:v8';
 import { fn, silenceDefaultErrorPrinter, type Ptr } from '../../../packages/libvirt/src/ffi/lib.ts';
 import { ops } from '../../../packages/libvirt/src/ops/index.ts';
-import { packDomainStats, unpackDomainStats, type PackedDomainStats } from '../../../packages/libvirt/src/packed-stats.ts';
+import { PackedStatsBuilder, keepFilter, type PackedDomainStats } from '../../../packages/libvirt/src/packed-stats.ts';
 import { takeTransfers } from '../../../packages/libvirt/src/worker/transfer.ts';
 import { SyntheticStats } from './synth-stats.ts';
 
@@ -27,7 +27,17 @@ const synth = new SyntheticStats();
 parentPort!.on('message', ({ id, stats, flags, keep }: SynthRequest) => {
   const real = ops.connectGetAllDomainStatsPacked(conn, stats, flags, null); // every param: state.*
   takeTransfers(); // that one stays here
-  const records = unpackDomainStats(real).map((r) => ({ ...r, stats: synth.record(r.uuid, r.stats) }));
-  const packed = packDomainStats(records, keep);
+  // Domain by domain into the builder, as the binding's op decodes them: a record object
+  // dies as soon as it is packed, so this thread's garbage is short-lived like the pool
+  // Worker's (all 1,000 records alive at once made its young generation grow, in RSS).
+  const b = new PackedStatsBuilder(keepFilter(keep));
+  const state = real.keys.indexOf('state.state'), reason = real.keys.indexOf('state.reason');
+  for (let row = 0; row < real.uuids.length; row++) {
+    const at = (c: number) => (c < 0 ? 1 : real.values[row * real.keys.length + c]!);
+    const stats = synth.record(real.uuids[row]!, { 'state.state': at(state), 'state.reason': at(reason) });
+    b.domain(real.uuids[row]!, real.names[row]!);
+    for (const key in stats) b.param(key, stats[key]!);
+  }
+  const packed = b.finish();
   parentPort!.postMessage({ id, packed, heapMb: v8.getHeapStatistics().total_heap_size / 2 ** 20 } satisfies SynthReply, [packed.values.buffer as ArrayBuffer]);
 });
