@@ -8,7 +8,8 @@ import { usePools } from '../../../storage/api/get-pools.ts';
 import { useVolumes } from '../../../storage/api/get-volumes.ts';
 import { EditDialog } from './edit-dialog.tsx';
 import type { EditorProps } from './editor-props.ts';
-import { issuesByPath, num, useEditForm } from './use-edit-form.ts';
+import { issuesByPath } from '../../../../lib/form-issues.ts';
+import { num, useEditForm } from './use-edit-form.ts';
 
 type Kind = 'new' | 'volume' | 'iso';
 const KINDS: { id: Kind; label: string }[] = [

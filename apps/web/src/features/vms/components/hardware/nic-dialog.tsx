@@ -6,7 +6,8 @@ import { Field } from '../../../../components/field.tsx';
 import { useNetworks } from '../../../networks/api/get-networks.ts';
 import { EditDialog } from './edit-dialog.tsx';
 import type { EditorProps } from './editor-props.ts';
-import { issuesByPath, useEditForm } from './use-edit-form.ts';
+import { issuesByPath } from '../../../../lib/form-issues.ts';
+import { useEditForm } from './use-edit-form.ts';
 
 const MODELS = NicModelSchema.options;
 type Model = (typeof MODELS)[number];

@@ -3,21 +3,11 @@
 // client-side validation with the contract's schema, and the edit mutation.
 import { useState } from 'react';
 import { EditVmBodySchema, type EditVmBody, type VmDetail } from '@ferry/contract';
-import type { z } from 'zod';
 import { useEditVm, type EditResult } from '../../api/edit-vm.ts';
+import { issuesByPath } from '../../../../lib/form-issues.ts';
 
 export type FieldErrors = Record<string, string>;
 export type EditChange = Omit<EditVmBody, 'digest'>;
-
-/** zod issues → { 'cpu.sockets': message }; the first issue of a path wins. */
-export function issuesByPath(issues: readonly z.core.$ZodIssue[], prefix = ''): FieldErrors {
-  const out: FieldErrors = {};
-  for (const i of issues) {
-    const key = [prefix, ...i.path.map(String)].filter(Boolean).join('.');
-    out[key] ??= i.message;
-  }
-  return out;
-}
 
 export function useEditForm(vm: VmDetail, onDone: (r: EditResult) => void) {
   const [digest] = useState(vm.digest);
