@@ -1,4 +1,5 @@
-// Start-up survivors must not leave a grown young generation behind; load may grow it again.
+// Start-up survivors must not leave a grown young generation behind, nor start-up's code baseline
+// code; load may grow the one and compile the other again.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -25,5 +26,27 @@ describe('holdYoungGeneration', () => {
     expect(held).toBeLessThanOrEqual(8);
     expect(unheld).toBeGreaterThan(held!);
     expect(released).toBeGreaterThan(held!);
+  });
+});
+
+/** Whether a fresh function of ~400 statements, run 200 times, got baseline code: before and after `script`'s release. */
+function baselineCodeOf(script: string): { during: boolean; after: boolean } {
+  const code = `import { holdBaselineCompiler } from ${JSON.stringify(module)};
+    const status = new Function('f', 'return %GetOptimizationStatus(f)');
+    const BASELINE = 1 << 15; // V8's OptimizationStatus::kBaseline
+    const busy = () => new Function('x', 'let s = 0;' + Array.from({ length: 400 }, (_, i) => 's += (x * ' + i + ') % 7;').join('') + 'return s;');
+    const compiled = () => { const f = busy(); for (let i = 0; i < 200; i++) f(i); return (status(f) & BASELINE) !== 0; };
+    let release = () => {}; ${script}
+    const during = compiled(); release(); const after = compiled();
+    console.log(JSON.stringify({ during, after }));`;
+  const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as { during: boolean; after: boolean };
+}
+
+describe('holdBaselineCompiler', () => {
+  it('compiles no baseline code while held, and does again once released', () => {
+    expect(baselineCodeOf(''), 'unheld: the probe must be busy enough to get baseline code').toEqual({ during: true, after: true });
+    expect(baselineCodeOf('release = holdBaselineCompiler();')).toEqual({ during: false, after: true });
   });
 });

@@ -1,4 +1,5 @@
-// Keeps start-up from leaving a large young generation behind.
+// Keeps start-up from leaving V8 memory behind that idle Ferry would keep for nothing: a large
+// young generation, and baseline code for functions only start-up runs.
 //
 // V8 doubles the young generation (up to --max-semi-space-size, 32 MB in `npm start` for the
 // libvirt call pool's sake) whenever enough of what it allocated survives, and gives the space
@@ -22,5 +23,25 @@ export function holdYoungGeneration(): () => void {
     if (released) return;
     released = true;
     v8.setFlagsFromString(`--semi-space-growth-factor=${DEFAULT_GROWTH_FACTOR}`);
+  };
+}
+
+/**
+ * Keeps V8's baseline compiler (Sparkplug) off until released. Start-up runs the server
+ * bundle's top-level code once (every module's initializers in one function, ~95 KB of
+ * bytecode), the contract's schema builders and route registration: busy enough that V8
+ * compiled them to baseline code, ~0.6 MB that each module's record keeps alive for the life
+ * of the process (V8 keeps an evaluated module's function), and ~2 MB of idle RSS with what
+ * compiling it took (scripts/bench/server-requests). Held off until Ferry listens, functions
+ * still get baseline code once they run hot under load; the flag is process-wide, so the
+ * libvirt Workers started meanwhile are covered too.
+ */
+export function holdBaselineCompiler(): () => void {
+  v8.setFlagsFromString('--no-sparkplug');
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    v8.setFlagsFromString('--sparkplug');
   };
 }
