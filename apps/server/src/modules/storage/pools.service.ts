@@ -8,7 +8,7 @@
 // and stopped again; one that cannot start (its directory is gone) holds nothing.
 import path from 'node:path';
 import { buildDirPoolXml, parseStoragePool } from '@ferry/domain-xml';
-import { isNotFound, type StoragePoolSummary } from '@ferry/libvirt';
+import { constants as C, isLibvirtError, isNotFound, type StoragePoolSummary } from '@ferry/libvirt';
 import type { StoragePool } from '@ferry/contract';
 import { AppError, fromLibvirt } from '../../lib/app-error.ts';
 import { lv, type HostTarget } from './host-target.ts';
@@ -67,9 +67,21 @@ export async function createPool(t: Target, input: CreatePoolInput, opts: { data
   } catch (e) {
     await t.conn.stopStoragePool(input.name).catch(() => undefined);
     await t.conn.undefineStoragePool(input.name).catch(() => undefined);
-    throw fromLibvirt(e, 'creating the pool directory or starting the pool');
+    throw buildFailure(e, input.path);
   }
   return getPool(t, input.name);
+}
+
+/**
+ * A directory the host could not make (a parent that is a file, a read-only mount) is the
+ * caller's path, not a server fault: libvirt's message names that path and the reason
+ * ("cannot create path '/srv/x/pool': Not a directory"), which the caller chose and may see.
+ */
+function buildFailure(e: unknown, dir: string): AppError {
+  if (isLibvirtError(e) && e.code === C.VIR_ERR_SYSTEM_ERROR && e.domain === C.VIR_FROM_STORAGE) {
+    return new AppError('BAD_REQUEST', `the pool directory could not be made: ${e.message}`, { path: dir });
+  }
+  return fromLibvirt(e, 'creating the pool directory or starting the pool');
 }
 
 export type PoolAction = 'start' | 'stop' | 'refresh';

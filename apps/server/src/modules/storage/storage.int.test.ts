@@ -4,7 +4,7 @@
 // Ferry's own answers. No guest is started.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -80,6 +80,15 @@ function uploadFile(file: string, name: string, format: string): Promise<{ statu
 }
 
 describe('storage on qemu:///system', () => {
+  it('refuses a pool whose directory cannot be made (its parent is a file) with 400 saying why, and defines nothing', async () => {
+    writeFileSync(path.join(work, 'a-file'), 'not a directory');
+    const res = await api('POST', '/storage/pools?hostId=local', { name: pool, type: 'dir', path: path.join(work, 'a-file', 'pool') });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('BAD_REQUEST');
+    expect(res.json.error.message).toMatch(/could not be made: .*Not a directory/);
+    expect(virsh('pool-list', '--all', '--name')).not.toContain(pool);
+  });
+
   it('creates a dir pool (and its directory) that virsh sees running', async () => {
     const res = await api('POST', '/storage/pools?hostId=local', { name: pool, type: 'dir', path: poolDir });
     expect(res.status).toBe(201);
