@@ -23,7 +23,7 @@
 //
 // dist/manifest.json lists the entries, every output file and the SHA-256 of every input (see bundle-state.mjs); it
 // is written last, so a reader never pairs a new manifest with an old bundle.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,9 +107,11 @@ export async function buildServer({ outDir = DEFAULT_DIST, force = false } = {})
     bundle: true,
     // main.ts holds the young generation small, then imports start.ts (lib/startup-heap.ts); in
     // one file, esbuild would hoist every package import of the graph above that first line. A
-    // dynamic import becomes a chunk of its own, whose imports run only when it is imported.
+    // dynamic import becomes a chunk of its own, whose imports run only when it is imported (the
+    // OpenAPI docs app, plugins/openapi-docs.ts, loads only on the first docs request). Code two
+    // chunks share goes in chunks esbuild names all 'chunk': the hash tells them apart.
     splitting: true,
-    chunkNames: '[name]',
+    chunkNames: '[name]-[hash]',
     format: 'esm',
     platform: 'node',
     target: 'node20',
@@ -134,6 +136,11 @@ export async function buildServer({ outDir = DEFAULT_DIST, force = false } = {})
   const manifestFile = path.join(outDir, 'manifest.json');
   writeFileSync(`${manifestFile}.part`, `${JSON.stringify(manifest, null, 2)}\n`);
   renameSync(`${manifestFile}.part`, manifestFile);
+  // Chunks of earlier builds (their names hash their contents) would pile up with every edit.
+  for (const f of readdirSync(outDir)) {
+    const js = f.endsWith('.mjs.map') ? f.slice(0, -'.map'.length) : f;
+    if (js.endsWith('.mjs') && !files.includes(js)) rmSync(path.join(outDir, f));
+  }
   return { manifest, built: true };
 }
 

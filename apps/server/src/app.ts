@@ -91,7 +91,7 @@ export async function buildApp(opts: BuildOptions): Promise<FastifyInstance> {
   await app.register(errors);
   await app.register(auth, { now: opts.now });
   await app.register(securityHeaders, tls);
-  await app.register(openapi); // before every route: @fastify/swagger collects them as they register
+  await app.register(openapi); // before every route: it notes them as they register
   await app.register(audit);
   await app.register(tasks);
   await app.register(hosts);

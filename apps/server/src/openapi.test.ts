@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { API_PREFIX, ERROR_STATUS, PRIVILEGES, ROLES, ROLE_PRIVILEGES, routes, type RouteDef } from '@ferry/contract';
 import { buildTestApp } from './test-support/build-test-app.ts';
-import { describePermission } from './plugins/openapi.ts';
+import { describePermission } from './plugins/openapi-docs.ts';
 import { CONTENT_SECURITY_POLICY } from './plugins/security-headers.ts';
 
 const ADMIN_PASSWORD = 'openapi-test-admin-pw-7Qz';
