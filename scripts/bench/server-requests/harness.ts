@@ -5,10 +5,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon, { type Result as AutocannonResult } from 'autocannon';
+export { freePort } from '../../testing/free-port.ts';
 
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const here = dirname(fileURLToPath(import.meta.url));
@@ -61,18 +61,6 @@ export function pkgVersion(fromPkgJson: string, name: string): string | null {
   } catch {
     return null;
   }
-}
-
-/** A free TCP port on 127.0.0.1 (asked of the kernel, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = net.createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => ok(port));
-    });
-  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,9 +4,9 @@
 // TLS: the server bundle when setup built it and it matches the sources, else the TypeScript.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../../../scripts/testing/free-port.ts';
 
 export const REPO = path.resolve(import.meta.dirname, '../../../..');
 export const ADMIN_PASSWORD = 'e2e-admin-password';
@@ -17,17 +17,6 @@ export interface FerryServer {
   /** Everything the server printed (for a failing test's report). */
   output(): string;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startFerry(opts: { libvirtUri?: string; logLevel?: string } = {}): Promise<FerryServer> {

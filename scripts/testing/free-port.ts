@@ -1,0 +1,14 @@
+// A free TCP port on 127.0.0.1 for a server a test or benchmark starts: asked of the kernel,
+// then released (another process could take it in between; on a test machine none does).
+import net from 'node:net';
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
