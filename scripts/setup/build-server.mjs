@@ -10,10 +10,11 @@
 //   node scripts/setup/build-server.mjs [--out <dir>] [--quiet]
 //
 // What stays out of the bundle, and why:
-// - every package from node_modules (Fastify, pino, zod, better-sqlite3, koffi…): they are
-//   JavaScript already; native addons and packages that read files next to their own code
-//   (@fastify/swagger-ui's static/, better-sqlite3's build/) must stay where they are. Each is
-//   imported by a path relative to the bundle that names the file esbuild resolved
+// - every package from node_modules (Fastify, pino, better-sqlite3, koffi…) but zod and its
+//   Fastify type provider (BUNDLED_PACKAGES, for memory): they are JavaScript already; native
+//   addons and packages that read files next to their own code (@fastify/swagger-ui's static/,
+//   better-sqlite3's build/) must stay where they are. Each is imported by a path relative to
+//   the bundle that names the file esbuild resolved
 //   (../../../node_modules/.pnpm/<pkg>@<version>/…), so the bundle loads exactly the versions the
 //   sources did, including packages that only a workspace package depends on (koffi).
 // - Node's built-in modules.
@@ -30,8 +31,17 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_DIST, MANIFEST_VERSION, REPO_ROOT, serverBundleState, sha256 } from '../../apps/server/bundle-state.mjs';
 
 export const ENTRIES = { main: 'apps/server/src/main.ts' };
-/** Not bundled, but the bundle depends on it: where each external import points. */
-const EXTRA_INPUTS = ['pnpm-lock.yaml'];
+/**
+ * Packages bundled all the same. V8 keeps the source text of every module it loaded: zod's
+ * ~100 files (60 of them locales, several held two bytes per character) are 1.5 MB of it, 0.7 MB
+ * once bundled without whitespace; idle heap -1 MB, RSS -2 MB (scripts/bench/server-requests).
+ * Its type provider comes along so that the process holds one zod: the schemas' ids live in
+ * zod's global registry, which the OpenAPI document reads through the provider.
+ */
+const BUNDLED_PACKAGES = ['zod', 'fastify-type-provider-zod'];
+const isBundledPackage = (spec) => BUNDLED_PACKAGES.some((p) => spec === p || spec.startsWith(`${p}/`));
+/** Not bundled, but the bundle depends on them: where each external import points, and how it is built. */
+const EXTRA_INPUTS = ['pnpm-lock.yaml', 'scripts/setup/build-server.mjs'];
 
 const BUILTIN = new Set(builtinModules);
 const isBuiltin = (spec) => spec.startsWith('node:') || BUILTIN.has(spec) || BUILTIN.has(spec.split('/')[0]);
@@ -53,7 +63,7 @@ function externalDependencies(outDir) {
         if (isBuiltin(args.path)) return { path: args.path, external: true };
         const r = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: { resolving: true } });
         if (r.errors.length) return { errors: r.errors };
-        if (!r.path.split(path.sep).includes('node_modules')) return { path: r.path };
+        if (!r.path.split(path.sep).includes('node_modules') || isBundledPackage(args.path)) return { path: r.path };
         return { path: relativeSpecifier(outDir, r.path), external: true };
       });
     },
@@ -127,7 +137,9 @@ export async function buildServer({ outDir = DEFAULT_DIST, force = false } = {})
     logLevel: 'warning',
   });
   const inputs = {};
-  const sources = [...Object.keys(result.metafile.inputs).map((f) => toPosix(path.relative(REPO_ROOT, path.resolve(REPO_ROOT, f)))), ...EXTRA_INPUTS];
+  // Files of BUNDLED_PACKAGES are not hashed: the lockfile stands for them, as for every package.
+  const ownInputs = Object.keys(result.metafile.inputs).filter((f) => !f.split(/[\\/]/).includes('node_modules'));
+  const sources = [...ownInputs.map((f) => toPosix(path.relative(REPO_ROOT, path.resolve(REPO_ROOT, f)))), ...EXTRA_INPUTS];
   for (const file of [...new Set(sources)].sort()) inputs[file] = sha256(path.join(REPO_ROOT, file));
   // Entries, and every file they import (chunks): all must be there for the bundle to run.
   const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.mjs')).map((f) => toPosix(path.relative(outDir, path.resolve(REPO_ROOT, f)))).sort();

@@ -83,6 +83,10 @@ describe('the server bundle', () => {
     expect(first.built).toBe(true);
     expect(Object.keys(first.manifest.inputs)).toEqual(expect.arrayContaining(['apps/server/src/main.ts', 'packages/libvirt/src/worker/entry.ts', 'pnpm-lock.yaml']));
     expect(Object.keys(first.manifest.inputs).filter((f) => f.includes('node_modules'))).toEqual([]);
+    // zod is bundled (one copy, its source held once), every other package imported from node_modules.
+    const bundle = first.manifest.files.map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
+    expect(bundle).not.toMatch(/node_modules\/\.pnpm\/(zod|fastify-type-provider-zod)@/);
+    expect(bundle).toMatch(/from"[./]+node_modules\/\.pnpm\/fastify@/);
     expect((await buildServer({ outDir: out })).built).toBe(false);
     expect(serverBundleState({ distDir: out }).state).toBe('fresh');
   });
