@@ -3,11 +3,11 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildServer, ownImportMeta, relativeSpecifier } from './build-server.mjs';
 import { REPO_ROOT, serverBundleState } from '../../apps/server/bundle-state.mjs';
+import { freePort } from '../testing/free-port.ts';
 
 // Under apps/server/node_modules: gitignored, and as deep in the tree as dist/ is.
 const scratch = mkdtempSync(join(REPO_ROOT, 'apps/server/node_modules/.server-bundle-test-'));
@@ -64,17 +64,6 @@ describe('serverBundleState', () => {
     expect(serverBundleState({ distDir: dist, root }).state).toBe('stale');
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = net.createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => ok(port));
-    });
-  });
-}
 
 describe('the server bundle', () => {
   it('is rebuilt only when needed, lists its sources and the lockfile, and keeps node_modules out', async () => {
