@@ -13,6 +13,10 @@ export function HostActions({ host }: { host: Host }) {
   const [open, setOpen] = useState<'edit' | 'remove' | null>(null);
   if (!canManage) return null;
   const close = () => { setOpen(null); del.reset(); };
+  // Not mutate()'s onSuccess: the host's {removed} event often beats the DELETE's answer, the
+  // page (this component with it) goes, and a gone component's per-call callbacks never run.
+  // The promise settles all the same. A refusal stays on screen through del.error.
+  const leave = () => { close(); navigate('/'); };
   return (
     <div className="toolbar">
       <button type="button" id="host-edit" onClick={() => setOpen('edit')}>Edit</button>
@@ -20,7 +24,7 @@ export function HostActions({ host }: { host: Host }) {
       {open === 'edit' && <HostFormDialog host={host} onClose={close} />}
       {open === 'remove' && (
         <ConfirmDialog title={`Stop managing ${host.name}?`} confirmLabel="Remove host" busy={del.isPending} error={del.error} onCancel={close}
-          onConfirm={() => del.mutate(host.id, { onSuccess: () => { close(); navigate('/'); } })}>
+          onConfirm={() => void del.mutateAsync(host.id).then(leave, () => undefined)}>
           <p>Ferry disconnects from <code>{host.uri}</code>. Its VMs keep running and its storage stays; you can add the host again later.</p>
         </ConfirmDialog>
       )}

@@ -4,6 +4,7 @@ import { apiError, mockFetch } from '../../../testing/fetch-mock.ts';
 import { host } from '../../../testing/fixtures.ts';
 import { renderWithClient } from '../../../testing/render.tsx';
 import { meWith } from '../../admin/admin-fixtures.ts';
+import { hostKeys } from '../api/host-keys.ts';
 import { HostPage } from './host-page.tsx';
 import { HostFormDialog } from './host-form-dialog.tsx';
 
@@ -57,8 +58,9 @@ describe('the host page', () => {
       'PATCH /api/v1/hosts/local': (c) => ({ body: host(c.body as object) }),
       'DELETE /api/v1/hosts/local': { status: 204 },
     });
-    renderWithClient(<HostPage hostId="local" />);
-    return f;
+    window.history.replaceState(null, '', '/hosts/local');
+    const { qc } = renderWithClient(<HostPage hostId="local" />);
+    return Object.assign(f, { qc });
   }
 
   it('shows capacity and each failing check with its exact fix', async () => {
@@ -78,6 +80,22 @@ describe('the host page', () => {
     await waitFor(() => expect(f.called('PATCH', '/api/v1/hosts/local')[0]!.body).toEqual({ name: 'Local box', uri: 'qemu:///system', migrationUri: 'qemu+tcp://10.0.0.2/system' }));
     fireEvent.click(screen.getByRole('button', { name: 'Remove' }));
     expect(f.called('DELETE', '/api/v1/hosts/local')).toHaveLength(0);
+    fireEvent.click(screen.getByRole('button', { name: 'Remove host' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/'));
+  });
+
+  it('leaves the page of a removed host even when its removal event arrives before the answer', async () => {
+    const f = setup('Administrator');
+    fireEvent.click(await screen.findByRole('button', { name: 'Remove' }));
+    const answer = f.fn.getMockImplementation()!;
+    vi.stubGlobal('fetch', async (input: string, init: RequestInit = {}) => {
+      if (init.method === 'DELETE') {
+        // The host.state {removed} event empties the list first: the page, and its Remove dialog, go.
+        f.qc.setQueryData(hostKeys.list(), []);
+        await screen.findByText('No host local.');
+      }
+      return answer(input, init);
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Remove host' }));
     await waitFor(() => expect(window.location.pathname).toBe('/'));
   });
