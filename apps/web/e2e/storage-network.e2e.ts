@@ -155,6 +155,10 @@ describe.skipIf(missing !== null)('storage pools, volume resize and networks, en
     await page.fill('#network-ipv4', `10.250.${subnet}.1/24`);
     expect(await page.inputValue('#network-dhcp-start')).toBe(`10.250.${subnet}.2`);
     await page.fill('#network-dhcp-end', `10.250.${subnet}.100`);
+    await page.fill('#network-dhcp-hosts', `52:54:00:fe:00:01 10.99.${subnet}.150`);
+    await page.click('#create-network-submit');
+    expect(await page.locator('#network-dhcp-hosts-error').textContent()).toBe(`line 1: must lie in 10.250.${subnet}.1/24's subnet, excluding the host address`);
+    await page.fill('#network-dhcp-hosts', `52:54:00:FE:00:01 10.250.${subnet}.150 db`);
     await screenshot(page, 'sn-10-network-form-isolated');
     await page.click('#create-network-submit');
     await page.locator('[data-testid=create-network-dialog]').waitFor({ state: 'detached' });
@@ -166,6 +170,7 @@ describe.skipIf(missing !== null)('storage pools, volume resize and networks, en
     const xml = await virsh('net-dumpxml', net);
     expect(xml).toContain(`<ip address='10.250.${subnet}.1' prefix='24'>`);
     expect(xml).toContain(`<range start='10.250.${subnet}.2' end='10.250.${subnet}.100'`);
+    expect(xml).toContain(`<host mac='52:54:00:fe:00:01' name='db' ip='10.250.${subnet}.150'/>`);
     expect(xml, 'an isolated network has no <forward>').not.toContain('<forward');
     expect(await virsh('net-info', net)).toMatch(/Active:\s+yes/);
   });

@@ -74,6 +74,10 @@ export function CreateNetworkDialog({ hostId, networks, onClose }: CreateNetwork
                   </Field>
                 </div>
                 {errors.dhcpRange && <small className="field-error" role="alert" data-testid="network-dhcp-range-error">{errors.dhcpRange}</small>}
+                <Field id="network-dhcp-hosts" label="Fixed addresses (optional)" error={errors.dhcpHosts}
+                  hint="One guest per line: its MAC address, the address it always gets, and a host name if you like, e.g. 52:54:00:12:34:56 192.168.100.10 db">
+                  <textarea value={form.dhcpHosts} rows={3} autoComplete="off" spellCheck={false} onChange={(e) => set('dhcpHosts', e.target.value)} />
+                </Field>
               </div>
             )}
             <details className="more-options" open={Boolean(errors.bridge ?? errors.domain)}>

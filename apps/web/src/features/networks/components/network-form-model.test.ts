@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { network } from '../../../testing/fixtures.ts';
-import { buildNetworkBody, dhcpRangeFor, freeSubnet, initialNetworkForm, validateNetwork, type NetworkForm } from './network-form-model.ts';
+import { buildNetworkBody, dhcpRangeFor, freeSubnet, initialNetworkForm, parseDhcpHosts, validateNetwork, type NetworkForm } from './network-form-model.ts';
 
 const lan = network({ name: 'default' }); // 192.168.122.1/24
 const at = (name: string, address: string, prefix = 24) => network({ name, bridge: `br-${name}`, ipv4: { address, prefix, dhcp: null, hosts: [] } });
@@ -29,6 +29,22 @@ describe('the new-network form', () => {
     expect(buildNetworkBody(form({ mode: 'isolated', dhcp: false, bridge: 'virbr9', domain: 'lab.example', start: false }))).toEqual({
       mode: 'isolated', name: 'lab', start: false, autostart: true, ipv4: '192.168.100.1/24', bridge: 'virbr9', domain: 'lab.example',
     });
+  });
+
+  it('sends fixed addresses one per line (MAC, address, optional name), and says which line is wrong', () => {
+    const text = '52:54:00:AA:00:01 192.168.100.10 db\n\n  52:54:00:aa:00:02   192.168.100.11  \n';
+    expect(parseDhcpHosts(text).hosts).toEqual([{ mac: '52:54:00:aa:00:01', ip: '192.168.100.10', name: 'db' }, { mac: '52:54:00:aa:00:02', ip: '192.168.100.11' }]);
+    expect(buildNetworkBody(form({ dhcpHosts: text }))).toMatchObject({ dhcp: { hosts: [{ ip: '192.168.100.10' }, { ip: '192.168.100.11' }] } });
+    expect(buildNetworkBody(form())).toMatchObject({ dhcp: { start: '192.168.100.2', end: '192.168.100.254' } });
+    expect(JSON.stringify(buildNetworkBody(form()))).not.toContain('hosts');
+    expect(validateNetwork(form({ dhcpHosts: text }), [])).toEqual({});
+    expect(validateNetwork(form({ dhcpHosts: '52:54:00:aa:00:01' }), []).dhcpHosts).toBe('line 1: expected a MAC address, an IPv4 address and an optional host name');
+    // The contract's own rules, on the line that broke them (blank lines counted).
+    expect(validateNetwork(form({ dhcpHosts: '52:54:00:aa:00:01 192.168.100.10\n\n52:54:00:aa:00:02 10.0.0.5' }), []).dhcpHosts)
+      .toBe("line 3: must lie in 192.168.100.1/24's subnet, excluding the host address");
+    expect(validateNetwork(form({ dhcpHosts: '01:00:00:00:00:01 192.168.100.10' }), []).dhcpHosts).toBe('line 1: must be a unicast MAC');
+    // No DHCP, or a bridged network: the text is not sent and not checked.
+    expect(validateNetwork(form({ dhcp: false, dhcpHosts: 'junk' }), [])).toEqual({});
   });
 
   it("reports the contract's rules by field", () => {

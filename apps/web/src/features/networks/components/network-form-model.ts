@@ -21,6 +21,8 @@ export interface NetworkForm {
   /** null: follows the subnet. */
   dhcpStart: string | null;
   dhcpEnd: string | null;
+  /** Fixed addresses, one guest per line: MAC, address, optional host name (as dnsmasq's dhcp-host). */
+  dhcpHosts: string;
   /** The bridge libvirt makes (optional) or, bridged, the host's existing one. */
   bridge: string;
   domain: string;
@@ -28,7 +30,7 @@ export interface NetworkForm {
   autostart: boolean;
 }
 
-export type NetworkField = 'name' | 'ipv4' | 'dhcpStart' | 'dhcpEnd' | 'dhcpRange' | 'bridge' | 'domain';
+export type NetworkField = 'name' | 'ipv4' | 'dhcpStart' | 'dhcpEnd' | 'dhcpRange' | 'dhcpHosts' | 'bridge' | 'domain';
 export type NetworkErrors = Partial<Record<NetworkField, string>>;
 
 export function numberToIpv4(n: number): string {
@@ -61,13 +63,29 @@ export function dhcpRangeFor(cidr: string): { start: string; end: string } | nul
 }
 
 export function initialNetworkForm(networks: readonly Network[]): NetworkForm {
-  return { name: '', mode: 'nat', ipv4: freeSubnet(networks), dhcp: true, dhcpStart: null, dhcpEnd: null, bridge: '', domain: '', start: true, autostart: true };
+  return { name: '', mode: 'nat', ipv4: freeSubnet(networks), dhcp: true, dhcpStart: null, dhcpEnd: null, dhcpHosts: '', bridge: '', domain: '', start: true, autostart: true };
 }
 
 /** The DHCP range as shown: what the user typed, else the one that follows the subnet. */
 export function shownRange(f: NetworkForm): { start: string; end: string } {
   const auto = dhcpRangeFor(f.ipv4);
   return { start: f.dhcpStart ?? auto?.start ?? '', end: f.dhcpEnd ?? auto?.end ?? '' };
+}
+
+type DhcpHost = NonNullable<NonNullable<Extract<CreateNetworkBody, { dhcp?: unknown }>['dhcp']>['hosts']>[number];
+
+/** The fixed-address lines as the body's hosts; `problem` names the first line that is not "MAC address [name]". */
+export function parseDhcpHosts(text: string): { hosts: DhcpHost[]; problem?: string } {
+  const hosts: DhcpHost[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const words = lines[i]!.trim().split(/\s+/).filter(Boolean);
+    if (words.length === 0) continue;
+    if (words.length < 2 || words.length > 3) return { hosts, problem: `line ${i + 1}: expected a MAC address, an IPv4 address and an optional host name` };
+    const [mac, ip, name] = words as [string, string, string?];
+    hosts.push({ mac: mac.toLowerCase(), ip, ...(name ? { name } : {}) });
+  }
+  return { hosts };
 }
 
 export function buildNetworkBody(f: NetworkForm): CreateNetworkBody {
@@ -79,8 +97,17 @@ export function buildNetworkBody(f: NetworkForm): CreateNetworkBody {
     mode: f.mode, ...common, ipv4: f.ipv4.trim(),
     ...(bridge ? { bridge } : {}),
     ...(domain ? { domain } : {}),
-    ...(f.dhcp ? { dhcp: shownRange(f) } : {}),
+    ...(f.dhcp ? { dhcp: withHosts(shownRange(f), parseDhcpHosts(f.dhcpHosts).hosts) } : {}),
   };
+}
+
+const withHosts = (range: { start: string; end: string }, hosts: DhcpHost[]) => (hosts.length > 0 ? { ...range, hosts } : range);
+
+/** The line of the fixed-address text that holds the `index`th host (blank lines skipped). */
+function hostLine(text: string, index: number): number {
+  const lines = text.split('\n');
+  for (let i = 0, seen = -1; i < lines.length; i++) if (lines[i]!.trim() && ++seen === index) return i + 1;
+  return index + 1;
 }
 
 const FIELD_OF: Record<string, NetworkField> = {
@@ -93,10 +120,17 @@ export function validateNetwork(f: NetworkForm, networks: readonly Network[]): N
   const parsed = CreateNetworkBodySchema.safeParse(buildNetworkBody(f));
   if (!parsed.success) {
     for (const [path, message] of Object.entries(issuesByPath(parsed.error.issues))) {
+      const host = /^dhcp\.hosts\.(\d+)/.exec(path);
+      if (host) {
+        errors.dhcpHosts ??= `line ${hostLine(f.dhcpHosts, Number(host[1]))}: ${message}`;
+        continue;
+      }
       const field = FIELD_OF[path] ?? (path.startsWith('dhcp') ? 'dhcpRange' : 'name');
       errors[field] ??= message;
     }
   }
+  const lines = f.dhcp && f.mode !== 'bridge' ? parseDhcpHosts(f.dhcpHosts).problem : undefined;
+  if (lines) errors.dhcpHosts = lines;
   // What the server would refuse as CONFLICT, among the networks the dashboard knows.
   if (!errors.name && networks.some((n) => n.name === f.name.trim())) errors.name = `a network named ${f.name.trim()} exists`;
   if (!errors.ipv4 && f.mode !== 'bridge') {
