@@ -50,7 +50,7 @@
 //      Short run: DURATION=30 WARMUP=10. Raw results: scripts/bench/.out/metrics-fanout.json.
 // A measurement, not a test: exits 0 whatever the verdicts (1 only when it cannot measure).
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
@@ -134,6 +134,38 @@ class Client {
 
 interface HeapReport { at: number; heapTotalMb: number; rssMb: number }
 
+/**
+ * The server's resident memory by kind of mapping (/proc/<pid>/smaps), MB: glibc's thread arenas
+ * (a 64 MB-aligned read-write mapping whose reserved remainder makes it 64 MB), the brk heap
+ * (the main thread's arena), the rest of anonymous memory (every thread's V8 heap pages, mmapped
+ * buffers) and file-backed pages (node, shared libraries, SQLite's -shm). A diagnosis of where
+ * RSS grows.
+ */
+interface Mappings { tMin: number; arenas: number; brk: number; anonOther: number; file: number; shm: number }
+function mappingsOf(pid: number, tMin: number): Mappings {
+  const out: Mappings = { tMin, arenas: 0, brk: 0, anonOther: 0, file: 0, shm: 0 };
+  const maps: { s: bigint; e: bigint; perm: string; name: string; rss: number }[] = [];
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'latin1').split('\n')) {
+    const h = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (h) maps.push({ s: BigInt(`0x${h[1]}`), e: BigInt(`0x${h[2]}`), perm: h[3]!, name: h[4]!.trim(), rss: 0 });
+    else if (line.startsWith('Rss:')) maps.at(-1)!.rss = Number(line.split(/\s+/)[1]) / 1024;
+  }
+  const ARENA = 64n << 20n;
+  maps.forEach((m, i) => {
+    if (m.name === '[heap]') out.brk += m.rss;
+    else if (m.name.endsWith('-shm')) out.shm += m.rss;
+    else if (m.name && !m.name.startsWith('[')) out.file += m.rss;
+    else if (m.name) out.anonOther += m.rss; // [stack] and the like
+    else {
+      const next = maps[i + 1];
+      const span = m.e - m.s + (next && next.perm === '---p' && next.s === m.e && !next.name ? next.e - next.s : 0n);
+      if (m.s % ARENA === 0n && m.perm.startsWith('rw') && span === ARENA) out.arenas += m.rss;
+      else out.anonOther += m.rss;
+    }
+  });
+  return out;
+}
+
 function startServer(dataDir: string): Promise<{ child: ChildProcess; ready: Ready; reports: Report[]; heaps: HeapReport[]; final: Promise<Report> }> {
   const child = fork(join(repo, 'scripts/bench/metrics/server.ts'), [], {
     execArgv: serverFlags,
@@ -212,8 +244,10 @@ async function main(): Promise<void> {
     const busy0 = machineBusyNs();
     const t0 = Date.now();
     const rss: { tMin: number; mb: number }[] = [];
+    const mappings: Mappings[] = [];
     while (Date.now() - t0 < cfg.durationS * 1000) {
       rss.push({ tMin: (Date.now() - t0) / 60_000, mb: memOf(pid).rssKb / 1024 });
+      if (rss.length % 5 === 1) mappings.push(mappingsOf(pid, rss.at(-1)!.tMin)); // every 10 s
       await sleep(2000);
     }
     const wallNs = (Date.now() - t0) * 1e6;
@@ -265,6 +299,27 @@ async function main(): Promise<void> {
     }
     console.log(`RSS: ${fmt(rss[0]!.mb, 1)} MB → ${fmt(rss.at(-1)!.mb, 1)} MB, slope ${fmt(fit.slope, 3)} ± ${fmt(fit.ci95, 3)} MB/min (95 %), second half ${fmt(lateFit.slope, 3)} ± ${fmt(lateFit.ci95, 3)} MB/min; DB rows ${fmt(Number(fin.dbRows))} (${prefill ? `prefilled to steady state: ${fmt(prefill.rows)}` : 'history started empty'})`);
 
+    // Where RSS went: smaps by kind of mapping, and every thread's V8 heap (server.ts asks each
+    // Worker through the inspector). A diagnosis, not a verdict.
+    const slopeOf = (pts: { t: number; v: number }[]) => {
+      const f = linearFit(pts.map((p) => p.t), pts.map((p) => p.v));
+      return `${fmt(pts[0]?.v ?? NaN, 1)}→${fmt(pts.at(-1)?.v ?? NaN, 1)} MB (${fmt(f.slope, 2)} ± ${fmt(f.ci95, 2)}/min)`;
+    };
+    const byMap = (k: keyof Omit<Mappings, 'tMin'>) => slopeOf(mappings.map((m) => ({ t: m.tMin, v: m[k] })));
+    const wh = windows.map((w) => ({ t: (w.at - t0) / 60_000, heaps: ((w as { workerHeaps?: Record<string, { totalMb: number }> }).workerHeaps ?? {}) }));
+    // The benchmark's own threads: synth-worker.ts (through the TypeScript bootstrap) and Node's
+    // module-hooks threads of the tsx loader (esm/worker: one for this server's --import tsx, one
+    // for that Worker's) — a deployment runs the bundle without them.
+    const isSynth = (label: string) => label.includes('bootstrap.mjs');
+    const isLoader = (label: string) => label.includes('esm/worker');
+    const sumHeaps = (pick: (label: string) => boolean) => wh.map((w) => ({ t: w.t, v: Object.entries(w.heaps).filter(([k]) => pick(k)).reduce((a, [, h]) => a + h.totalMb, 0) }));
+    const workerLabels = [...new Set(wh.flatMap((w) => Object.keys(w.heaps)))];
+    console.log(`RSS by mapping (smaps every 10 s): glibc thread arenas ${byMap('arenas')}, brk heap ${byMap('brk')}, other anonymous (V8 heaps of every thread, mmapped buffers) ${byMap('anonOther')}, `
+      + `file-backed ${byMap('file')}, SQLite -shm ${byMap('shm')}`);
+    console.log(`V8 heaps (reserved): main ${slopeOf(windows.map((w) => ({ t: (w.at - t0) / 60_000, v: w.heapTotalMb })))}, `
+      + `Ferry's Workers (${workerLabels.filter((l) => !isSynth(l) && !isLoader(l)).join(', ')}) ${slopeOf(sumHeaps((l) => !isSynth(l) && !isLoader(l)))}, `
+      + `the benchmark's: synthetic-stats Worker ${slopeOf(sumHeaps(isSynth))}, tsx's loader threads (${workerLabels.filter(isLoader).length}) ${slopeOf(sumHeaps(isLoader))}`);
+
     const flat = noTrend(fit);
     const verdicts: Verdict[] = [
       { goal: `server CPU ≤ ${GOALS.cpuShare * 100}% of one core`, measured: `${fmt(cpuShare * 100, 1)}% (main thread ${fmt(mainShare * 100, 1)}%)`, pass: cpuShare <= GOALS.cpuShare,
@@ -287,7 +342,7 @@ async function main(): Promise<void> {
     mkdirSync(join(repo, 'scripts/bench/.out'), { recursive: true });
     writeFileSync(outFile, JSON.stringify({
       config: { ...cfg, serverFlags }, prefill, warmup: { ...warm, heaps }, ready: { ...ready, tokens: undefined }, machine, verdicts, cpu: { cpuShare, mainShare, othersShare },
-      rss, rssFit: fit, rssLateFit: lateFit, rssWithoutYoungFit: oldFit, eld, reports, final: fin,
+      rss, mappings, rssFit: fit, rssLateFit: lateFit, rssWithoutYoungFit: oldFit, eld, reports, final: fin,
       clients: { received, bytes: clients.map((c) => c.bytes), lag: { p50: quantile(lags, 0.5), p99: quantile(lags, 0.99), max: Math.max(...lags) }, closed: clients.filter((c) => c.closed).map((c) => c.closed) },
     }, null, 1));
     console.log(`raw results: ${relative(process.cwd(), outFile)}`);

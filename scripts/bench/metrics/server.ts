@@ -11,7 +11,9 @@
 // advancing like a busy guest's: libvirt's real answer decoded there by the binding's own op,
 // filled in, then packed and transferred as Ferry's pool Worker does (packed-stats.ts), so
 // the main thread receives and pays for exactly what it would from a qemu host. That Worker is
-// the benchmark's, not Ferry's: it loads through tsx, ~30 MB of the server's RSS (a constant).
+// the benchmark's, not Ferry's: it loads through tsx, and its heap alone swings ~10–25 MB over
+// a few minutes (2 runs, smaps and per-Worker heaps) — RSS a deployment does not have, which the
+// window reports list per Worker (workerHeaps) so run.ts can show it apart from Ferry's.
 //
 // Talks to run.ts over IPC: sends `ready` {port, tokens, setupS}; on `measure` starts its
 // counters; every REPORT_S sends `window` {event-loop delay percentiles, heap, sampler
@@ -19,6 +21,7 @@
 import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
+import { Session } from 'node:inspector';
 import { randomUUID } from 'node:crypto';
 import { buildApp } from '../../../apps/server/src/app.ts';
 import { loadConfig } from '../../../apps/server/src/config.ts';
@@ -107,6 +110,35 @@ const eldRun = monitorEventLoopDelay({ resolution: 10 });
 const ms = (ns: number) => ns / 1e6;
 const q = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]! : NaN);
 let reporter: NodeJS.Timeout | null = null;
+
+// Every Worker's V8 heap (Ferry's pool and event Workers, the synthetic-stats Worker), through the
+// inspector's NodeWorker domain (Runtime.getHeapUsage: used and total, per isolate) — Node 20 has
+// no Worker.getHeapStatistics. A diagnosis of what RSS holds beyond the main heap.
+const inspector = new Session();
+inspector.connect();
+const workerSessions = new Map<string, string>(); // sessionId → label
+const pendingHeap = new Map<number, (v: { usedSize: number; totalSize: number } | null) => void>();
+let inspectorMsgId = 0;
+inspector.on('NodeWorker.attachedToWorker', (m) => {
+  const p = m.params as { sessionId: string; workerInfo: { workerId: string; url: string; title: string } };
+  workerSessions.set(p.sessionId, `w${p.workerInfo.workerId}:${p.workerInfo.url.split('/').slice(-2).join('/') || p.workerInfo.title}`);
+});
+inspector.on('NodeWorker.detachedFromWorker', (m) => { workerSessions.delete((m.params as { sessionId: string }).sessionId); });
+inspector.on('NodeWorker.receivedMessageFromWorker', (m) => {
+  const reply = JSON.parse((m.params as { message: string }).message) as { id?: number; result?: { usedSize: number; totalSize: number } };
+  if (reply.id !== undefined) { pendingHeap.get(reply.id)?.(reply.result ?? null); pendingHeap.delete(reply.id); }
+});
+inspector.post('NodeWorker.enable', { waitForDebuggerOnStart: false });
+function workerHeaps(): Promise<Record<string, { usedMb: number; totalMb: number }>> {
+  return Promise.all([...workerSessions].map(([sessionId, label]) => new Promise<[string, { usedMb: number; totalMb: number } | null]>((ok) => {
+    const id = ++inspectorMsgId;
+    const timer = setTimeout(() => { pendingHeap.delete(id); ok([label, null]); }, 1000);
+    pendingHeap.set(id, (v) => { clearTimeout(timer); ok([label, v && { usedMb: v.usedSize / 2 ** 20, totalMb: v.totalSize / 2 ** 20 }]); });
+    inspector.post('NodeWorker.sendMessageToWorker', { sessionId, message: JSON.stringify({ id, method: 'Runtime.getHeapUsage' }) });
+  }))).then((xs) => Object.fromEntries(xs.filter((x): x is [string, { usedMb: number; totalMb: number }] => x[1] !== null)));
+}
+let lastWorkerHeaps: Record<string, { usedMb: number; totalMb: number }> = {};
+setInterval(() => { void workerHeaps().then((h) => { lastWorkerHeaps = h; }); }, 5000).unref();
 function windowReport() {
   const m = process.memoryUsage();
   const out = {
@@ -115,6 +147,8 @@ function windowReport() {
     heapUsedMb: m.heapUsed / 2 ** 20, heapTotalMb: m.heapTotal / 2 ** 20, rssMb: m.rss / 2 ** 20, externalMb: m.external / 2 ** 20,
     // The young generation: what V8 resizes between its minimum and --max-semi-space-size.
     synthHeapMb: synth?.heapMb ?? null, // the benchmark's own Worker (synth-worker.ts), not Ferry's
+    synthNewSpaceMb: synth?.newSpaceMb ?? null,
+    workerHeaps: lastWorkerHeaps,
     newSpaceMb: (v8.getHeapSpaceStatistics().find((sp) => sp.space_name === 'new_space')?.physical_space_size ?? NaN) / 2 ** 20,
     roundMs: { p50: q(stats.rounds, 0.5), max: Math.max(-Infinity, ...stats.rounds) },
     flushMs: { p50: q(stats.flushes, 0.5), p99: q(stats.flushes, 0.99), max: Math.max(-Infinity, ...stats.flushes) },

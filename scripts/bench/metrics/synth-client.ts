@@ -13,10 +13,13 @@ export class SynthStatsWorker {
   private next = 0;
   /** The Worker's V8 heap at its last answer (MB). */
   heapMb = NaN;
+  /** Its young generation (resident, MB) at its last answer. */
+  newSpaceMb = NaN;
 
   constructor() {
-    this.worker.on('message', ({ id, packed, heapMb }: SynthReply) => {
+    this.worker.on('message', ({ id, packed, heapMb, newSpaceMb }: SynthReply) => {
       this.heapMb = heapMb;
+      this.newSpaceMb = newSpaceMb;
       this.waiting.get(id)?.(packed);
       this.waiting.delete(id);
     });

@@ -16,8 +16,8 @@ import { takeTransfers } from '../../../packages/libvirt/src/worker/transfer.ts'
 import { SyntheticStats } from './synth-stats.ts';
 
 export interface SynthRequest { id: number; stats: number; flags: number; keep: readonly string[] | null }
-/** heapMb: this Worker's V8 heap (reserved), which is part of the server's RSS but not Ferry's. */
-export interface SynthReply { id: number; packed: PackedDomainStats; heapMb: number }
+/** heapMb: this Worker's V8 heap (reserved), which is part of the server's RSS but not Ferry's; newSpaceMb: its young generation (resident). */
+export interface SynthReply { id: number; packed: PackedDomainStats; heapMb: number; newSpaceMb: number }
 
 silenceDefaultErrorPrinter();
 const conn = fn.virConnectOpen('test:///default') as Ptr | null;
@@ -39,5 +39,6 @@ parentPort!.on('message', ({ id, stats, flags, keep }: SynthRequest) => {
     for (const key in stats) b.param(key, stats[key]!);
   }
   const packed = b.finish();
-  parentPort!.postMessage({ id, packed, heapMb: v8.getHeapStatistics().total_heap_size / 2 ** 20 } satisfies SynthReply, [packed.values.buffer as ArrayBuffer]);
+  parentPort!.postMessage({ id, packed, heapMb: v8.getHeapStatistics().total_heap_size / 2 ** 20,
+    newSpaceMb: (v8.getHeapSpaceStatistics().find((sp) => sp.space_name === 'new_space')?.physical_space_size ?? NaN) / 2 ** 20 } satisfies SynthReply, [packed.values.buffer as ArrayBuffer]);
 });
