@@ -77,7 +77,11 @@ export function buildWeb({ force = false } = {}) {
   const vite = path.join(WEB, 'node_modules/vite/bin/vite.js');
   if (!existsSync(vite)) throw new Error(`vite is not installed (${path.relative(ROOT, vite)}): run pnpm install`);
   rmSync(NEXT, { recursive: true, force: true });
-  const r = spawnSync(process.execPath, [vite, 'build', '--outDir', NEXT, '--emptyOutDir', '--logLevel', 'warn'], { cwd: WEB, encoding: 'utf8' });
+  // NODE_ENV pinned: called from Vitest (the e2e files build before they start Ferry), vite
+  // inherited NODE_ENV=test and bundled React's development build (+300 KB, slower rendering),
+  // and that build then stood in dist/ for `npm start` too, its stamp being current.
+  const env = { ...process.env, NODE_ENV: 'production' };
+  const r = spawnSync(process.execPath, [vite, 'build', '--outDir', NEXT, '--emptyOutDir', '--logLevel', 'warn'], { cwd: WEB, encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`vite build failed:\n${r.stdout}${r.stderr}`);
   precompress(NEXT);
   writeFileSync(path.join(NEXT, '.build-stamp'), `${hash}\n`);
