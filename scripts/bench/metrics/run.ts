@@ -307,10 +307,9 @@ async function main(): Promise<void> {
     };
     const byMap = (k: keyof Omit<Mappings, 'tMin'>) => slopeOf(mappings.map((m) => ({ t: m.tMin, v: m[k] })));
     const wh = windows.map((w) => ({ t: (w.at - t0) / 60_000, heaps: ((w as { workerHeaps?: Record<string, { totalMb: number }> }).workerHeaps ?? {}) }));
-    // The benchmark's own threads: synth-worker.ts (through the TypeScript bootstrap) and Node's
-    // module-hooks threads of the tsx loader (esm/worker: one for this server's --import tsx, one
-    // for that Worker's) — a deployment runs the bundle without them.
-    const isSynth = (label: string) => label.includes('bootstrap.mjs');
+    // The benchmark's own threads: synth-worker.mjs (its bundle) and the module-hooks thread of
+    // the tsx loader that runs server.ts (esm/worker) — a deployment runs the bundle without it.
+    const isSynth = (label: string) => label.includes('synth-worker');
     const isLoader = (label: string) => label.includes('esm/worker');
     const sumHeaps = (pick: (label: string) => boolean) => wh.map((w) => ({ t: w.t, v: Object.entries(w.heaps).filter(([k]) => pick(k)).reduce((a, [, h]) => a + h.totalMb, 0) }));
     const workerLabels = [...new Set(wh.flatMap((w) => Object.keys(w.heaps)))];
@@ -318,7 +317,7 @@ async function main(): Promise<void> {
       + `file-backed ${byMap('file')}, SQLite -shm ${byMap('shm')}`);
     console.log(`V8 heaps (reserved): main ${slopeOf(windows.map((w) => ({ t: (w.at - t0) / 60_000, v: w.heapTotalMb })))}, `
       + `Ferry's Workers (${workerLabels.filter((l) => !isSynth(l) && !isLoader(l)).join(', ')}) ${slopeOf(sumHeaps((l) => !isSynth(l) && !isLoader(l)))}, `
-      + `the benchmark's: synthetic-stats Worker ${slopeOf(sumHeaps(isSynth))}, tsx's loader threads (${workerLabels.filter(isLoader).length}) ${slopeOf(sumHeaps(isLoader))}`);
+      + `the benchmark's: synthetic-stats Worker ${slopeOf(sumHeaps(isSynth))}, tsx's loader thread${workerLabels.filter(isLoader).length === 1 ? '' : `s (${workerLabels.filter(isLoader).length})`} ${slopeOf(sumHeaps(isLoader))}`);
 
     const flat = noTrend(fit);
     const verdicts: Verdict[] = [

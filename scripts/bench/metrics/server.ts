@@ -11,9 +11,10 @@
 // advancing like a busy guest's: libvirt's real answer decoded there by the binding's own op,
 // filled in, then packed and transferred as Ferry's pool Worker does (packed-stats.ts), so
 // the main thread receives and pays for exactly what it would from a qemu host. That Worker is
-// the benchmark's, not Ferry's: it loads through tsx, and its heap alone swings ~10–25 MB over
-// a few minutes (2 runs, smaps and per-Worker heaps) — RSS a deployment does not have, which the
-// window reports list per Worker (workerHeaps) so run.ts can show it apart from Ferry's.
+// the benchmark's, not Ferry's: it runs from an esbuild bundle of synth-worker.ts (no tsx on its
+// thread), yet its heap alone swings ~10–25 MB over a few minutes (smaps and per-Worker heaps) —
+// RSS a deployment does not have, which the window reports list per Worker (workerHeaps) so
+// run.ts can show it apart from Ferry's.
 //
 // Talks to run.ts over IPC: sends `ready` {port, tokens, setupS}; on `measure` starts its
 // counters; every REPORT_S sends `window` {event-loop delay percentiles, heap, sampler
@@ -27,7 +28,7 @@ import { buildApp } from '../../../apps/server/src/app.ts';
 import { loadConfig } from '../../../apps/server/src/config.ts';
 import { openDatabase } from '../../../apps/server/src/db/database.ts';
 import { createUser, tokenFor } from '../../../apps/server/src/test-support/auth-helpers.ts';
-import { SynthStatsWorker } from './synth-client.ts';
+import { SynthStatsWorker, buildSynthWorker } from './synth-client.ts';
 
 const env = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
 const VMS = env('VMS', 1000);
@@ -62,7 +63,7 @@ for (let i = 0; i < VMS; i += 50) {
 }
 
 // ---- realistic records (see the header)
-const synth = SYNTH ? new SynthStatsWorker() : null;
+const synth = SYNTH ? new SynthStatsWorker(await buildSynthWorker()) : null;
 
 // ---- instrumentation: timings of the sampler's pieces, without changing them
 const stats = { rounds: [] as number[], flushes: [] as number[], flushRows: 0, publishes: [] as number[], vmsPerMessage: 0, messages: 0 };

@@ -41,7 +41,7 @@ const { loadConfig } = await import('../../../apps/server/src/config.ts');
 const { openDatabase } = await import('../../../apps/server/src/db/database.ts');
 const { createUser, tokenFor } = await import('../../../apps/server/src/test-support/auth-helpers.ts');
 const { EventClient } = await import('../../../apps/server/src/modules/events/event-client.ts');
-const { SynthStatsWorker } = await import('./synth-client.ts');
+const { SynthStatsWorker, buildSynthWorker } = await import('./synth-client.ts');
 
 const env = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
 const VMS = env('VMS', 1000);
@@ -76,7 +76,7 @@ const mark = (stage: Stage) => { if (measuring) marks.push({ stage, heap: used()
 const seen = new Set<Stage>();
 const markOnce = (stage: Stage) => { if (!seen.has(stage)) { seen.add(stage); mark(stage); } };
 
-const synth = new SynthStatsWorker();
+const synth = new SynthStatsWorker(await buildSynthWorker());
 // 'receive': when the packed answer is on the main thread (the host calls are done by then too).
 conn.getAllDomainStatsPacked = async (groups = 0, flags = 0, keep = null) => { const p = await synth.getAllDomainStatsPacked(groups, flags, keep); markOnce('receive'); return p; };
 // The round's three calls resolve in one Promise.all: 'receive' ends where derive's first
