@@ -5,7 +5,8 @@ import tseslint from 'typescript-eslint';
 import dependencyRule from './scripts/eslint/dependency-rule.js';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/.cache/**', '**/dist/**', '**/*.gen.ts', 'data/**'] },
+  // .out: what benchmarks write and build (results, their bundled Workers), git-ignored.
+  { ignores: ['**/node_modules/**', '**/.cache/**', '**/dist/**', '**/*.gen.ts', 'data/**', 'scripts/bench/.out/**'] },
   ...tseslint.configs.recommended,
   {
     plugins: { ferry: { rules: { 'dependency-rule': dependencyRule } } },
