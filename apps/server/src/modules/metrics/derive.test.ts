@@ -1,7 +1,7 @@
 // Rate derivation from hand-made getAllDomainStats records (the keys libvirt's qemu driver uses).
 import { describe, expect, it } from 'vitest';
 import { packDomainStats, type TypedParams } from '@ferry/libvirt';
-import { COUNTER_PARAMS, counterColumns, deriveVm, guestMemory, hostCpuPct, hostMemory, increase, newCounters, readCounters, readPackedCounters } from './derive.ts';
+import { COUNTER_PARAMS, counterColumns, deriveVm, hostCpuPct, hostMemory, increase, newCounters, readPackedCounters, type VmCounters } from './derive.ts';
 
 const VM = '6f1c1e2a-3b4d-4e5f-8a9b-0c1d2e3f4a5b';
 const GiB = 2 ** 30;
@@ -20,6 +20,18 @@ function record(o: { cpuNs?: number; vcpus?: number; rd?: number; wr?: number; r
   s['net.count'] = nics.length;
   nics.forEach((name, i) => Object.assign(s, { [`net.${i}.name`]: name, [`net.${i}.rx.bytes`]: (o.rx ?? 0) / nics.length, [`net.${i}.tx.bytes`]: (o.tx ?? 0) / nics.length }));
   return s;
+}
+
+/** One record's counters, through the packed path the sampler uses. */
+function readCounters(s: TypedParams): VmCounters {
+  const p = packDomainStats([{ uuid: '', name: '', stats: s }], COUNTER_PARAMS);
+  return readPackedCounters(p, counterColumns(p), 0, newCounters());
+}
+
+/** A record's guest memory as the sampler derives it; null unless the guest reports it. */
+function guestMemory(s: TypedParams): { usedMiB: number; availableMiB: number } | null {
+  const c = readCounters(s);
+  return c.memUsedMiB === null || c.memAvailableMiB === null ? null : { usedMiB: c.memUsedMiB, availableMiB: c.memAvailableMiB };
 }
 
 describe('VM rates', () => {

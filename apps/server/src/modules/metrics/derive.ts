@@ -18,7 +18,7 @@
 // reuses every round: at 1,000 VMs every 2 s, an object per VM per round was a steady stream of
 // young garbage on the main thread.
 import type { HostSample, VmSample } from '@ferry/contract';
-import { packDomainStats, type PackedDomainStats, type TypedParams } from '@ferry/libvirt';
+import type { PackedDomainStats } from '@ferry/libvirt';
 
 /** The counters of one VM at one sample, read from its getAllDomainStats record. */
 export interface VmCounters {
@@ -53,17 +53,6 @@ const KIB_PER_MIB = 1024;
  * noise made it a third larger.
  */
 export const round2 = (x: number): number => Math.round(x * 100) / 100;
-
-/**
- * Memory as the guest sees it. `balloon.available` is the guest's total (MemTotal),
- * `balloon.usable` what it can still use without swapping (MemAvailable), `balloon.unused` its
- * free memory (MemFree); `balloon.current` the memory the balloon leaves it. Used is total −
- * usable, falling back to current − unused for guests too old to report usable.
- */
-export function guestMemory(s: TypedParams): { usedMiB: number; availableMiB: number } | null {
-  const c = readCounters(s);
-  return c.memUsedMiB === null || c.memAvailableMiB === null ? null : { usedMiB: c.memUsedMiB, availableMiB: c.memAvailableMiB };
-}
 
 export const newCounters = (): VmCounters => ({
   cpuNs: null, vcpus: null, blockNames: [], rdBytes: 0, wrBytes: 0, rdReqs: 0, wrReqs: 0, netNames: [], rxBytes: 0, txBytes: 0, memUsedMiB: null, memAvailableMiB: null,
@@ -156,7 +145,10 @@ export function readPackedCounters(p: PackedDomainStats, cols: CounterColumns, r
     into.rxBytes += orZero(cell(p, row, d.c0));
     into.txBytes += orZero(cell(p, row, d.c1));
   }
-  // Memory (see guestMemory): free is usable, else unused; total is available, else current.
+  // Memory as the guest sees it. balloon.available is the guest's total (MemTotal), .usable what
+  // it can still use without swapping (MemAvailable), .unused its free memory (MemFree), .current
+  // what the balloon leaves it. Free is usable, else unused (guests too old to report usable);
+  // total is available, else current.
   let free = cell(p, row, cols.usable);
   if (!Number.isFinite(free)) free = cell(p, row, cols.unused);
   let total = cell(p, row, cols.available);
@@ -165,12 +157,6 @@ export function readPackedCounters(p: PackedDomainStats, cols: CounterColumns, r
   into.memUsedMiB = known ? round2(Math.max(0, total - free) / KIB_PER_MIB) : null;
   into.memAvailableMiB = known ? round2(free / KIB_PER_MIB) : null;
   return into;
-}
-
-/** One record's counters (tests, and callers with a decoded record in hand). */
-export function readCounters(s: TypedParams): VmCounters {
-  const p = packDomainStats([{ uuid: '', name: '', stats: s }], COUNTER_PARAMS);
-  return readPackedCounters(p, counterColumns(p), 0, newCounters());
 }
 
 /** Increase of a cumulative counter; a drop is a reset, and the new value is the increase since. */
