@@ -8,7 +8,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { API_PREFIX, ERROR_STATUS, PRIVILEGES, ROLES, ROLE_PRIVILEGES, routes, type RouteDef } from '@ferry/contract';
 import { buildTestApp } from './test-support/build-test-app.ts';
 import { describePermission } from './plugins/openapi-docs.ts';
-import { CONTENT_SECURITY_POLICY } from './plugins/security-headers.ts';
+import { API_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY } from './plugins/security-headers.ts';
 
 const ADMIN_PASSWORD = 'openapi-test-admin-pw-7Qz';
 let app: FastifyInstance;
@@ -184,6 +184,7 @@ describe('the guides in docs/ stay in step with the contract', () => {
       expect(granted, role).toEqual([...ROLE_PRIVILEGES[role]]);
     }
     expect(text).toContain(`\`${CONTENT_SECURITY_POLICY}\``);
+    expect(text).toContain(`\`${API_CONTENT_SECURITY_POLICY}\``);
   });
 
   it('operations.md documents every FERRY_ variable config.ts reads', () => {

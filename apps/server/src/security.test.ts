@@ -11,7 +11,7 @@ import { ERROR_STATUS } from '@ferry/contract';
 import { buildApp } from './app.ts';
 import { openMemoryDatabase } from './db/database.ts';
 import { loadOrCreateCertificate } from './lib/tls.ts';
-import { CONTENT_SECURITY_POLICY } from './plugins/security-headers.ts';
+import { API_CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY } from './plugins/security-headers.ts';
 import { testConfig } from './test-support/build-test-app.ts';
 
 const PUBLIC = { permission: { kind: 'public' as const } };
@@ -43,12 +43,14 @@ function expectErrorShape(res: LightMyRequestResponse, status: number, code: str
   return body.error;
 }
 
-function expectSecurityHeaders(res: LightMyRequestResponse, tls = false): void {
-  expect(res.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+/** `url` under /api/v1 gets the API answer's set, anything else a document's. */
+function expectSecurityHeaders(res: LightMyRequestResponse, url: string, tls = false): void {
+  const api = url.startsWith('/api/v1');
+  expect(res.headers['content-security-policy']).toBe(api ? API_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY);
   expect(res.headers['x-content-type-options']).toBe('nosniff');
   expect(res.headers['referrer-policy']).toBe('no-referrer');
   expect(res.headers['x-frame-options']).toBe('DENY');
-  expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+  expect(res.headers['cross-origin-opener-policy']).toBe(api ? undefined : 'same-origin');
   expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
   if (tls) expect(res.headers['strict-transport-security']).toBe('max-age=31536000');
   else expect(res.headers['strict-transport-security']).toBeUndefined();
@@ -68,6 +70,10 @@ describe('security headers', () => {
     expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-eval');
   });
 
+  it('an API answer\'s CSP lets nothing load, run or frame it', () => {
+    expect(API_CONTENT_SECURITY_POLICY.split('; ').sort()).toEqual(["default-src 'none'", "frame-ancestors 'none'"]);
+  });
+
   it.each([
     ['an API answer', { method: 'GET', url: '/api/v1/health' }, 200],
     ['an unknown route', { method: 'GET', url: '/api/v1/nope' }, 404],
@@ -82,7 +88,7 @@ describe('security headers', () => {
   ] as const)('are on %s (%s)', async (_what, req, status) => {
     const res = await app.inject(req);
     expect(res.statusCode).toBe(status);
-    expectSecurityHeaders(res);
+    expectSecurityHeaders(res, req.url);
     if (req.url.startsWith('/api/v1')) expect(res.headers['cache-control']).toBe('no-store');
     else expect(res.headers['cache-control']).toBeUndefined();
   });
@@ -92,7 +98,7 @@ describe('security headers', () => {
     const tls = loadOrCreateCertificate(dir);
     const tlsApp = await appWithTestRoutes({ key: tls.key, cert: tls.cert });
     try {
-      for (const url of ['/api/v1/health', '/api/v1/nope', '/api/v1/hosts/%E0%A4%A']) expectSecurityHeaders(await tlsApp.inject({ method: 'GET', url }), true);
+      for (const url of ['/api/v1/health', '/api/v1/nope', '/api/v1/hosts/%E0%A4%A']) expectSecurityHeaders(await tlsApp.inject({ method: 'GET', url }), url, true);
     } finally {
       await tlsApp.close();
       rmSync(dir, { recursive: true, force: true });
