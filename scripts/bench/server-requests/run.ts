@@ -17,6 +17,10 @@
 // so the comparison isolates what Ferry adds, not the heap settings:
 //   hello       hello-server.mjs: Fastify (apps/server's copy), logger off, GET / → {hello:'world'}
 //   hello-ws    the same plus a ws WebSocketServer on its HTTP server (RSS baseline only)
+//   floor       floor-server.mjs: hello-ws plus only what ARCHITECTURE.md's libvirt threading
+//               model requires (libvirt.so through koffi, an event-loop Worker, a call Worker,
+//               qemu:///system open with keepalive) and none of Ferry's code: the least any
+//               Ferry can hold under that model (idle RSS only, for information)
 //   ferry-http  apps/server/launch.mjs, FERRY_INSECURE_HTTP=1, a data dir made for this run,
 //               host 'local' = qemu:///system, log level as shipped (info: one access line per
 //               request, to a file); `GET /api/v1/hosts` with `Authorization: Bearer <token>`
@@ -54,6 +58,7 @@ import {
 
 const outFile = join(repo, 'scripts/bench/.out/server-requests.json');
 const HELLO = join(here, 'hello-server.mjs');
+const FLOOR = join(here, 'floor-server.mjs');
 const HOSTS_PATH = '/api/v1/hosts';
 
 const serve = serveNodeFlags();
@@ -75,15 +80,16 @@ const warm: LoadConfig = { ...load, durationS: cfg.warmupS };
 
 const GOALS = { rpsRatio: 0.5, rssRatio: 1.5 };
 
-type Variant = 'hello' | 'hello-ws' | 'ferry-http' | 'ferry-https' | 'hello-ws-plain';
+type Variant = 'hello' | 'hello-ws' | 'floor' | 'ferry-http' | 'ferry-https' | 'hello-ws-plain';
 const LABELS: Record<Variant, string> = {
   hello: 'bare Fastify hello-world: GET /',
   'hello-ws': 'bare Fastify + ws (idle only)',
+  floor: 'bare Fastify + ws + libvirt as ARCHITECTURE.md runs it, no Ferry code (idle only)',
   'ferry-http': `Ferry, plain HTTP: GET ${HOSTS_PATH}, bearer token`,
   'ferry-https': `Ferry, HTTPS (default mode), once: GET ${HOSTS_PATH}, bearer token`,
   'hello-ws-plain': 'bare Fastify + ws under plain `node`, once (idle only)',
 };
-const ROUND_VARIANTS: Variant[] = ['hello', 'hello-ws', 'ferry-http'];
+const ROUND_VARIANTS: Variant[] = ['hello', 'hello-ws', 'floor', 'ferry-http'];
 const LOADED = new Set<Variant>(['hello', 'ferry-http', 'ferry-https']);
 
 interface Sample {
@@ -112,6 +118,11 @@ function specOf(variant: Variant, port: number, ctx: Ctx): ServerSpec {
         name: variant, port, logPath, readyPath: '/',
         args: variant === 'hello-ws-plain' ? [HELLO] : [...cfg.nodeFlags, HELLO],
         env: { BENCH_PORT: String(port), BENCH_WS: variant === 'hello' ? '0' : '1' },
+      };
+    case 'floor':
+      return {
+        name: variant, port, logPath, readyPath: '/', args: [...cfg.nodeFlags, FLOOR],
+        env: { BENCH_PORT: String(port), BENCH_LIBVIRT_URI: cfg.libvirtUri },
       };
     case 'ferry-http':
     case 'ferry-https':
@@ -351,6 +362,8 @@ function report(meta: { started: number; load0: number[] }, ctx: Ctx): void {
   const cpuCost = pairedRatio('ferry-http', 'hello', (s) => s.load?.serverUsPerReq);
   const rss = pairedRatio('ferry-http', 'hello-ws', (s) => s.idle.rssKb);
   const rssTree = pairedRatio('ferry-http', 'hello-ws', (s) => s.idleTreeRssKb);
+  const floorRss = pairedRatio('floor', 'hello-ws', (s) => s.idle.rssKb);
+  const floor = by('floor');
   const hello = by('hello');
   const ferry = by('ferry-http');
   const helloWs = by('hello-ws');
@@ -374,7 +387,9 @@ function report(meta: { started: number; load0: number[] }, ctx: Ctx): void {
       measured: `${rss.median.toFixed(2)}× (${mb(ferry?.idleRssKb ?? NaN)} vs ${mb(helloWs?.idleRssKb ?? NaN)} MB, both with \`${cfg.nodeFlags.join(' ')}\`; per round ${rss.perRound.map((x) => x.toFixed(2)).join(', ')})`,
       note: `with child processes (${ferry?.children ?? '–'}): ${rssTree.median.toFixed(2)}×` +
         (plain && ferry ? `; vs bare Fastify + ws under plain \`node\` (${mb(plain.idleRssKb)} MB): ${(ferry.idleRssKb / plain.idleRssKb).toFixed(2)}×` : '') +
-        (https && helloWs ? `; Ferry HTTPS mode idle ${mb(https.idleRssKb)} MB = ${(https.idleRssKb / helloWs.idleRssKb).toFixed(2)}×` : ''),
+        (https && helloWs ? `; Ferry HTTPS mode idle ${mb(https.idleRssKb)} MB = ${(https.idleRssKb / helloWs.idleRssKb).toFixed(2)}×` : '') +
+        (floor && ferry ? `; the architecture's floor (libvirt as ARCHITECTURE.md runs it, no Ferry code) ${mb(floor.idleRssKb)} MB = ${floorRss.median.toFixed(2)}× ` +
+          `(per round ${floorRss.perRound.map((x) => x.toFixed(2)).join(', ')}), Ferry's own code on top of it ${mb(ferry.idleRssKb - floor.idleRssKb)} MB` : ''),
     },
   ];
   const { load1, cpus: n } = printVerdicts(verdicts, meta);
