@@ -30,4 +30,23 @@ describe('the host usage charts', () => {
     fireEvent.change(screen.getByLabelText('Ordered by'), { target: { value: 'network' } });
     await waitFor(() => expect(f.calls.at(-1)!.url).toContain('by=network'));
   });
+
+  it('asks for the top consumers again when the host\'s next sample arrives, not on a timer', async () => {
+    const f = mockFetch({ 'GET /api/v1/hosts/local/top': () => ({ body: top('cpu') }) });
+    const at = (s: number) => `2026-01-01T00:00:0${s}.000Z`;
+    const push = (s: number) => act(() => liveStats.push({ type: 'stats', hostId: 'local', at: at(s), intervalS: 2, host: { cpuPct: 25, memUsedMiB: 2048, memTotalMiB: 8192 }, vms: [] }));
+    push(0);
+    renderWithClient(<HostMetricsSection hostId="local" />);
+    await screen.findByTestId('top-row');
+    const asked = () => f.called('GET', '/api/v1/hosts/local/top').length;
+    expect(asked()).toBe(1); // the sample already there is what the first answer is from
+    push(2);
+    await waitFor(() => expect(asked()).toBe(2));
+    push(2); // the same sample again: nothing new to ask for
+    push(4);
+    await waitFor(() => expect(asked()).toBe(3));
+    liveStats.push({ type: 'stats', hostId: 'other', at: at(6), intervalS: 2, host: { cpuPct: 1, memUsedMiB: 1, memTotalMiB: 2 }, vms: [] });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(asked()).toBe(3); // another host's sample is not this table's
+  });
 });
