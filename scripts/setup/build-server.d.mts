@@ -3,4 +3,4 @@ import type { ServerBundleManifest } from '../../apps/server/bundle-state.mjs';
 export const ENTRIES: Record<string, string>;
 export function relativeSpecifier(fromDir: string, file: string): string;
 export function ownImportMeta(source: string, file: string, outDir: string): string;
-export function buildServer(opts?: { outDir?: string; force?: boolean }): Promise<{ manifest: ServerBundleManifest; built: boolean }>;
+export function buildServer(opts?: { outDir?: string; force?: boolean; entries?: Record<string, string> }): Promise<{ manifest: ServerBundleManifest; built: boolean }>;

@@ -6,6 +6,8 @@
 // thread, its transform cache and the source maps it keeps cost idle Ferry ~15–20 MB of resident
 // memory (scripts/bench/server-requests). prepare.sh runs this; it takes ~0.3 s and rewrites
 // nothing when the bundle is current (launch.mjs falls back to the TypeScript when it is not).
+// buildServer({ entries, outDir }) bundles a script of another entry the same way, so that a
+// benchmark's server (scripts/bench/metrics/server.ts) runs as `npm start` runs Ferry.
 //
 //   node scripts/setup/build-server.mjs [--out <dir>] [--quiet]
 //
@@ -102,16 +104,28 @@ function sourcesKeepTheirImportMeta(outDir) {
   };
 }
 
-/** Builds into `outDir` (default apps/server/dist); returns the manifest and whether anything was written. */
-export async function buildServer({ outDir = DEFAULT_DIST, force = false } = {}) {
+/** Whether `manifest` was built from exactly these entries: a current bundle of other entries in the same outDir is not this one. */
+function builtFrom(manifest, entries) {
+  const names = Object.keys(entries).sort();
+  return JSON.stringify(Object.keys(manifest.bundles).sort()) === JSON.stringify(names)
+    && names.every((name) => manifest.bundles[name] === `${name}.mjs` && entries[name] in manifest.inputs);
+}
+
+/**
+ * Builds `entries` (name → repository-relative source; default ENTRIES, Ferry's server) into
+ * `outDir` (default apps/server/dist); returns the manifest and whether anything was written.
+ * Other entries serve benchmarks that run their own script around Ferry's code the way `npm
+ * start` runs main.ts (scripts/bench/metrics/server.ts).
+ */
+export async function buildServer({ outDir = DEFAULT_DIST, force = false, entries = ENTRIES } = {}) {
   if (!force) {
     const current = serverBundleState({ distDir: outDir });
-    if (current.state === 'fresh') return { manifest: current.manifest, built: false };
+    if (current.state === 'fresh' && builtFrom(current.manifest, entries)) return { manifest: current.manifest, built: false };
   }
   const { build } = await import('esbuild');
   const result = await build({
     absWorkingDir: REPO_ROOT,
-    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, path.join(REPO_ROOT, file)])),
+    entryPoints: Object.fromEntries(Object.entries(entries).map(([name, file]) => [name, path.join(REPO_ROOT, file)])),
     outdir: outDir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
@@ -143,7 +157,7 @@ export async function buildServer({ outDir = DEFAULT_DIST, force = false } = {})
   for (const file of [...new Set(sources)].sort()) inputs[file] = sha256(path.join(REPO_ROOT, file));
   // Entries, and every file they import (chunks): all must be there for the bundle to run.
   const files = Object.keys(result.metafile.outputs).filter((f) => f.endsWith('.mjs')).map((f) => toPosix(path.relative(outDir, path.resolve(REPO_ROOT, f)))).sort();
-  const manifest = { version: MANIFEST_VERSION, bundles: Object.fromEntries(Object.keys(ENTRIES).map((e) => [e, `${e}.mjs`])), files, inputs };
+  const manifest = { version: MANIFEST_VERSION, bundles: Object.fromEntries(Object.keys(entries).map((e) => [e, `${e}.mjs`])), files, inputs };
   mkdirSync(outDir, { recursive: true });
   const manifestFile = path.join(outDir, 'manifest.json');
   writeFileSync(`${manifestFile}.part`, `${JSON.stringify(manifest, null, 2)}\n`);

@@ -80,6 +80,19 @@ describe('the server bundle', () => {
     expect(serverBundleState({ distDir: out }).state).toBe('fresh');
   });
 
+  it('builds other entries when asked (a benchmark\'s own script), and a bundle of other entries is not current', async () => {
+    const out = join(scratch, 'dist-entries');
+    const entries = { heap: 'apps/server/src/lib/startup-heap.ts' };
+    const first = await buildServer({ outDir: out, entries });
+    expect(first.built).toBe(true);
+    expect(first.manifest.bundles).toEqual({ heap: 'heap.mjs' });
+    expect(first.manifest.inputs).toHaveProperty(entries.heap);
+    expect((await buildServer({ outDir: out, entries })).built).toBe(false);
+    // The same directory asked for Ferry's server: what is there is current, but not that.
+    expect((await buildServer({ outDir: out })).manifest.bundles).toEqual({ main: 'main.mjs' });
+    expect((await buildServer({ outDir: out, entries })).built).toBe(true);
+  });
+
   it('runs main.ts\'s first lines before any package loads: its entry imports only builtins and its own chunks', async () => {
     const out = join(scratch, 'dist-a');
     const { manifest } = await buildServer({ outDir: out });
