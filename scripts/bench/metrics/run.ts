@@ -25,7 +25,16 @@
 // Method. The server is a child process (server.ts: Ferry as main.ts builds it, file-backed
 // SQLite, access log to a file; it defines and starts VMS domains on test:///default through
 // the binding in its own process, and fills their stats records with realistic counters — see
-// its header), so its CPU and memory are its own. This process is the clients: CLIENTS
+// its header), so its CPU and memory are its own. It runs as `npm start` runs Ferry: this
+// process first builds the libvirt Worker bundles (build-libvirt-workers.mjs), the
+// synthetic-stats Worker's bundle (synth-build.ts) and a bundle of server.ts made by the
+// server's own build (build-server.mjs, into scripts/bench/.out/metrics-server/: Ferry's
+// sources and the test-support helpers server.ts imports bundled, node_modules packages
+// imported from where they are), then forks that bundle under plain node with the serve
+// script's flags. No tsx in the server: its loader, module-hooks thread and caches are memory
+// Ferry does not have. No fallback either: when a bundle cannot be built, or the libvirt
+// Worker bundles are not current after building, the run stops (exit 1) instead of measuring
+// something else. This process is the clients: CLIENTS
 // WebSockets on /api/v1/events, each a different user with its own token (an Auditor on '/'),
 // subscribed to 'stats'. A client reads only the head of each message (type and `at`), so the
 // clients stay cheap; one client parses every message fully and checks it has every VM.
@@ -45,7 +54,7 @@
 // sampler, the history and the publish call without clients, and says so.
 //
 // Run: pnpm exec tsx scripts/bench/metrics/run.ts
-// Env: NODE_FLAGS (the server's node flags instead of the serve script's; tsx is added),
+// Env: NODE_FLAGS (the server's node flags instead of the serve script's),
 //      DURATION (300 s), WARMUP (60 s, minimum), WARMUP_MAX (360 s), VMS (1000), CLIENTS (100), INTERVAL_S (2), SYNTH (1), PREFILL (1).
 //      Short run: DURATION=30 WARMUP=10. Raw results: scripts/bench/.out/metrics-fanout.json.
 // A measurement, not a test: exits 0 whatever the verdicts (1 only when it cannot measure).
@@ -56,10 +65,14 @@ import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { printVerdicts, type Verdict } from '../report.ts';
-import { BenchError, cpuOf, envInt, fmt, machineBusyNs, memOf, repo, sleep, sourceNodeFlags, table } from '../server-requests/harness.ts';
+import { BenchError, cpuOf, envInt, fmt, machineBusyNs, memOf, repo, serveNodeFlags, sleep, table } from '../server-requests/harness.ts';
 import { linearFit, quantile } from './stats.ts';
 import { prefillHistory } from './prefill.ts';
 import { openDatabase } from '../../../apps/server/src/db/database.ts';
+import { bundleState as libvirtBundleState } from '../../../packages/libvirt/src/worker/entry.ts';
+import { buildLibvirtWorkers } from '../../setup/build-libvirt-workers.mjs';
+import { buildServer } from '../../setup/build-server.mjs';
+import { buildSynthWorker } from './synth-build.ts';
 
 const cfg = {
   durationS: envInt('DURATION', 300),
@@ -73,9 +86,35 @@ const cfg = {
 };
 const GOALS = { cpuShare: 0.25, rssSlopeMbPerMin: 0.2, eldP99Ms: 20 };
 // The server's node flags: the serve script's (what `pnpm start` runs), or NODE_FLAGS instead
-// to compare heap settings (e.g. NODE_FLAGS='' for V8's default young generation).
-const serverFlags = process.env.NODE_FLAGS === undefined ? sourceNodeFlags() : [...process.env.NODE_FLAGS.split(/\s+/).filter(Boolean), '--import', 'tsx'];
+// to compare heap settings (e.g. NODE_FLAGS='' for V8's default young generation). The server
+// is a bundle (see the header): plain node, no loader.
+const serverFlags = process.env.NODE_FLAGS === undefined ? serveNodeFlags().flags : process.env.NODE_FLAGS.split(/\s+/).filter(Boolean);
 const outFile = join(repo, 'scripts/bench/.out/metrics-fanout.json');
+const serverOutDir = join(repo, 'scripts/bench/.out/metrics-server');
+
+/**
+ * The bundles the server runs from (see the header): its own, the libvirt Workers', the
+ * synthetic-stats Worker's. Any failure is the run's: no falling back to TypeScript.
+ */
+async function buildBundles(): Promise<{ server: string; synthWorker: string | null; built: string }> {
+  const step = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
+    try {
+      return await f();
+    } catch (e) {
+      throw new BenchError(`cannot build ${what}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+  const workers = await step('the libvirt Worker bundles', () => buildLibvirtWorkers());
+  // entry.ts decides the same way in the server: a stale bundle would start its Workers through tsx.
+  if (libvirtBundleState().state !== 'fresh') throw new BenchError('the libvirt Worker bundles (packages/libvirt/dist) are not current after building them');
+  const server = await step('the server bundle', () => buildServer({ outDir: serverOutDir, entries: { server: 'scripts/bench/metrics/server.ts' } }));
+  const synthWorker = cfg.synth ? await step('the synthetic-stats Worker', () => buildSynthWorker()) : null;
+  return {
+    server: join(serverOutDir, server.manifest.bundles.server!),
+    synthWorker,
+    built: `server ${server.built ? 'built' : 'current'}, libvirt Workers ${workers.built ? 'built' : 'current'}${synthWorker ? ', synthetic-stats Worker built' : ''}`,
+  };
+}
 
 // ws (a root devDependency) ships no types and @types/ws lives in apps/server: the few calls
 // used here, typed by hand.
@@ -134,6 +173,9 @@ class Client {
 
 interface HeapReport { at: number; heapTotalMb: number; rssMb: number }
 
+/** Every Worker label the server's window reports named (server.ts: w<id>:<last two path parts of its URL>). */
+const workerLabelsOf = (wh: { heaps: Record<string, unknown> }[]) => [...new Set(wh.flatMap((w) => Object.keys(w.heaps)))];
+
 /**
  * The server's resident memory by kind of mapping (/proc/<pid>/smaps), MB: glibc's thread arenas
  * (a 64 MB-aligned read-write mapping whose reserved remainder makes it 64 MB), the brk heap
@@ -166,10 +208,13 @@ function mappingsOf(pid: number, tMin: number): Mappings {
   return out;
 }
 
-function startServer(dataDir: string): Promise<{ child: ChildProcess; ready: Ready; reports: Report[]; heaps: HeapReport[]; final: Promise<Report> }> {
-  const child = fork(join(repo, 'scripts/bench/metrics/server.ts'), [], {
+function startServer(dataDir: string, bundles: { server: string; synthWorker: string | null }): Promise<{ child: ChildProcess; ready: Ready; reports: Report[]; heaps: HeapReport[]; final: Promise<Report> }> {
+  const child = fork(bundles.server, [], {
     execArgv: serverFlags,
-    env: { ...process.env, DATA_DIR: dataDir, VMS: String(cfg.vms), CLIENTS: String(cfg.clients), INTERVAL_S: String(cfg.intervalS), SYNTH: cfg.synth ? '1' : '0' },
+    env: {
+      ...process.env, DATA_DIR: dataDir, VMS: String(cfg.vms), CLIENTS: String(cfg.clients), INTERVAL_S: String(cfg.intervalS), SYNTH: cfg.synth ? '1' : '0',
+      ...(bundles.synthWorker ? { SYNTH_WORKER: bundles.synthWorker } : {}),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const reports: Report[] = [];
@@ -221,11 +266,13 @@ function prefillData(dataDir: string): { rows: number; dbMb: number; seconds: nu
 
 async function main(): Promise<void> {
   const run = { started: Date.now(), load0: loadavg() };
+  const bundles = await buildBundles();
   const dataDir = mkdtempSync(join(tmpdir(), 'ferry-bench-metrics-'));
   console.log(`Fan-out: ${cfg.vms} VMs on test:///default, every ${cfg.intervalS} s, ${cfg.clients} clients, ${cfg.durationS} s measured after a warm-up of ${cfg.warmupS}–${cfg.warmupMaxS} s (until V8's heap sizing settles); server node flags: ${serverFlags.join(' ')}${process.env.NODE_FLAGS === undefined ? ' (the serve script\'s)' : ' (NODE_FLAGS)'}`);
+  console.log(`bundles (the server runs under plain node): ${bundles.built}; server: ${relative(process.cwd(), bundles.server)}`);
   let prefill: { rows: number; dbMb: number; seconds: number } | null = null;
   if (cfg.prefill) prefill = prefillData(dataDir);
-  const { child, ready, reports, heaps, final } = await startServer(dataDir);
+  const { child, ready, reports, heaps, final } = await startServer(dataDir, bundles);
   const pid = child.pid!;
   const stop = () => { try { child.kill('SIGKILL'); } catch { /* gone */ } rmSync(dataDir, { recursive: true, force: true }); };
   process.on('SIGINT', () => { stop(); process.exit(130); });
@@ -278,6 +325,13 @@ async function main(): Promise<void> {
       : null;
     const young = withoutYoung.map((r) => (r as unknown as { newSpaceMb: number }).newSpaceMb);
     const synthHeap = windows.map((r) => (r as { synthHeapMb?: number | null }).synthHeapMb).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+    // Ferry's own trend: RSS without the benchmark's synthetic-stats Worker's V8 heap (its reserved
+    // size at its last answer, ≤ 2 s old), which swings in the server's RSS but is not Ferry's
+    // (server.ts's header). A diagnosis; the RSS verdict still judges RSS itself.
+    const withSynth = windows.filter((r) => Number.isFinite((r as { synthHeapMb?: number | null }).synthHeapMb ?? NaN));
+    const ferryFit = withSynth.length > 2
+      ? linearFit(withSynth.map((r) => (r.at - t0) / 60_000), withSynth.map((r) => r.rssMb - (r as unknown as { synthHeapMb: number }).synthHeapMb))
+      : null;
     const mainWaitShare = (cpu1.mainWaitNs - cpu0.mainWaitNs) / wallNs;
     const noTrend = (f: { slope: number; ci95: number }) => f.slope <= GOALS.rssSlopeMbPerMin || f.slope - f.ci95 <= GOALS.rssSlopeMbPerMin;
     const expected = Math.floor(cfg.durationS / cfg.intervalS);
@@ -307,17 +361,24 @@ async function main(): Promise<void> {
     };
     const byMap = (k: keyof Omit<Mappings, 'tMin'>) => slopeOf(mappings.map((m) => ({ t: m.tMin, v: m[k] })));
     const wh = windows.map((w) => ({ t: (w.at - t0) / 60_000, heaps: ((w as { workerHeaps?: Record<string, { totalMb: number }> }).workerHeaps ?? {}) }));
-    // The benchmark's own threads: synth-worker.mjs (its bundle) and the module-hooks thread of
-    // the tsx loader that runs server.ts (esm/worker) — a deployment runs the bundle without it.
+    // The benchmark's own thread: synth-worker.mjs (its bundle). A tsx module-hooks thread
+    // (esm/worker) would be the benchmark's too, but the server runs from a bundle (see the
+    // header): one listed here means something in the server still loaded TypeScript.
     const isSynth = (label: string) => label.includes('synth-worker');
     const isLoader = (label: string) => label.includes('esm/worker');
+    const loaders = workerLabelsOf(wh).filter(isLoader);
     const sumHeaps = (pick: (label: string) => boolean) => wh.map((w) => ({ t: w.t, v: Object.entries(w.heaps).filter(([k]) => pick(k)).reduce((a, [, h]) => a + h.totalMb, 0) }));
-    const workerLabels = [...new Set(wh.flatMap((w) => Object.keys(w.heaps)))];
+    const workerLabels = workerLabelsOf(wh);
     console.log(`RSS by mapping (smaps every 10 s): glibc thread arenas ${byMap('arenas')}, brk heap ${byMap('brk')}, other anonymous (V8 heaps of every thread, mmapped buffers) ${byMap('anonOther')}, `
       + `file-backed ${byMap('file')}, SQLite -shm ${byMap('shm')}`);
     console.log(`V8 heaps (reserved): main ${slopeOf(windows.map((w) => ({ t: (w.at - t0) / 60_000, v: w.heapTotalMb })))}, `
       + `Ferry's Workers (${workerLabels.filter((l) => !isSynth(l) && !isLoader(l)).join(', ')}) ${slopeOf(sumHeaps((l) => !isSynth(l) && !isLoader(l)))}, `
-      + `the benchmark's: synthetic-stats Worker ${slopeOf(sumHeaps(isSynth))}, tsx's loader thread${workerLabels.filter(isLoader).length === 1 ? '' : `s (${workerLabels.filter(isLoader).length})`} ${slopeOf(sumHeaps(isLoader))}`);
+      + `the benchmark's: synthetic-stats Worker ${slopeOf(sumHeaps(isSynth))}; `
+      + (loaders.length ? `tsx loader threads (${loaders.join(', ')}) ${slopeOf(sumHeaps(isLoader))}: the server loaded TypeScript somewhere` : 'no tsx loader thread'));
+    if (ferryFit) {
+      console.log(`Ferry's own trend: RSS − the synthetic-stats Worker's V8 heap (${fmt(Math.min(...synthHeap), 1)}–${fmt(Math.max(...synthHeap), 1)} MB) `
+        + `${fmt(ferryFit.slope, 3)} ± ${fmt(ferryFit.ci95, 3)} MB/min (95 %, ${withSynth.length} report windows; a diagnosis, the RSS verdict judges RSS)`);
+    }
 
     const flat = noTrend(fit);
     const verdicts: Verdict[] = [
@@ -327,7 +388,8 @@ async function main(): Promise<void> {
         note: `least squares over ${rss.length} VmRSS samples after the warm-up; flat = slope ≤ ${GOALS.rssSlopeMbPerMin} MB/min, or within its 95 % interval; second half ${fmt(lateFit.slope, 3)} ± ${fmt(lateFit.ci95, 3)} MB/min` },
       { goal: 'no memory growth behind RSS (diagnosis of the line above)',
         measured: `live heap ${fmt(liveFit.slope, 2)} ± ${fmt(liveFit.ci95, 2)} MB/min, `
-          + (oldFit ? `RSS − the main heap's young generation ${fmt(oldFit.slope, 2)} ± ${fmt(oldFit.ci95, 2)} MB/min` : `RSS − heap total ${fmt(restFit.slope, 2)} ± ${fmt(restFit.ci95, 2)} MB/min`),
+          + (oldFit ? `RSS − the main heap's young generation ${fmt(oldFit.slope, 2)} ± ${fmt(oldFit.ci95, 2)} MB/min` : `RSS − heap total ${fmt(restFit.slope, 2)} ± ${fmt(restFit.ci95, 2)} MB/min`)
+          + (ferryFit ? `, RSS − the synthetic-stats Worker's heap ${fmt(ferryFit.slope, 2)} ± ${fmt(ferryFit.ci95, 2)} MB/min (shown, not judged)` : ''),
         pass: noTrend(liveFit) && noTrend(oldFit ?? restFit),
         note: `${oldFit ? `young generation (resident) ${fmt(Math.min(...young))}–${fmt(Math.max(...young))} MB; RSS − heap total ${fmt(restFit.slope, 2)} ± ${fmt(restFit.ci95, 2)} MB/min `
           + '(heap total counts the young generation V8 has reserved, whose pages become resident only as they are used, so it jumps before RSS follows); ' : ''}`
@@ -341,7 +403,7 @@ async function main(): Promise<void> {
     mkdirSync(join(repo, 'scripts/bench/.out'), { recursive: true });
     writeFileSync(outFile, JSON.stringify({
       config: { ...cfg, serverFlags }, prefill, warmup: { ...warm, heaps }, ready: { ...ready, tokens: undefined }, machine, verdicts, cpu: { cpuShare, mainShare, othersShare },
-      rss, mappings, rssFit: fit, rssLateFit: lateFit, rssWithoutYoungFit: oldFit, eld, reports, final: fin,
+      rss, mappings, rssFit: fit, rssLateFit: lateFit, rssWithoutYoungFit: oldFit, rssWithoutSynthFit: ferryFit, eld, reports, final: fin,
       clients: { received, bytes: clients.map((c) => c.bytes), lag: { p50: quantile(lags, 0.5), p99: quantile(lags, 0.99), max: Math.max(...lags) }, closed: clients.filter((c) => c.closed).map((c) => c.closed) },
     }, null, 1));
     console.log(`raw results: ${relative(process.cwd(), outFile)}`);

@@ -11,10 +11,19 @@
 // advancing like a busy guest's: libvirt's real answer decoded there by the binding's own op,
 // filled in, then packed and transferred as Ferry's pool Worker does (packed-stats.ts), so
 // the main thread receives and pays for exactly what it would from a qemu host. That Worker is
-// the benchmark's, not Ferry's: it runs from an esbuild bundle of synth-worker.ts (no tsx on its
-// thread), yet its heap alone swings ~10–25 MB over a few minutes (smaps and per-Worker heaps) —
-// RSS a deployment does not have, which the window reports list per Worker (workerHeaps) so
+// the benchmark's, not Ferry's: it runs from an esbuild bundle of synth-worker.ts that run.ts
+// builds (synth-build.ts) and names in SYNTH_WORKER (no tsx on its thread, no esbuild in this
+// process), yet its heap alone swings ~10–25 MB over a few minutes (smaps and per-Worker heaps)
+// — RSS a deployment does not have, which the window reports list per Worker (workerHeaps) so
 // run.ts can show it apart from Ferry's.
+//
+// This file runs as `npm start` runs main.ts: run.ts bundles it with the server's own build
+// (scripts/setup/build-server.mjs: Ferry's sources and the test-support helpers it imports
+// bundled, node_modules packages imported from where they are) into
+// scripts/bench/.out/metrics-server/ and forks that under plain node with the serve script's
+// flags. Through tsx the process held tsx's loader, its module-hooks thread (an isolate of its
+// own, whose heap grew slowly) and its caches: memory in the measured RSS that Ferry does not
+// have. The libvirt Workers run from their bundles (run.ts builds them first), as in `npm start`.
 //
 // Talks to run.ts over IPC: sends `ready` {port, tokens, setupS}; on `measure` starts its
 // counters; every REPORT_S sends `window` {event-loop delay percentiles, heap, sampler
@@ -28,7 +37,7 @@ import { buildApp } from '../../../apps/server/src/app.ts';
 import { loadConfig } from '../../../apps/server/src/config.ts';
 import { openDatabase } from '../../../apps/server/src/db/database.ts';
 import { createUser, tokenFor } from '../../../apps/server/src/test-support/auth-helpers.ts';
-import { SynthStatsWorker, buildSynthWorker } from './synth-client.ts';
+import { SynthStatsWorker } from './synth-client.ts';
 
 const env = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
 const VMS = env('VMS', 1000);
@@ -36,6 +45,8 @@ const USERS = env('CLIENTS', 100);
 const INTERVAL_S = env('INTERVAL_S', 2);
 const REPORT_S = env('REPORT_S', 10);
 const SYNTH = process.env.SYNTH !== '0';
+const SYNTH_WORKER = process.env.SYNTH_WORKER;
+if (SYNTH && !SYNTH_WORKER) throw new Error('SYNTH=1 needs SYNTH_WORKER, the synthetic-stats Worker\'s bundle (run.ts builds it)');
 const dataDir = process.env.DATA_DIR!;
 const send = (m: object) => process.send!(m);
 
@@ -63,7 +74,7 @@ for (let i = 0; i < VMS; i += 50) {
 }
 
 // ---- realistic records (see the header)
-const synth = SYNTH ? new SynthStatsWorker(await buildSynthWorker()) : null;
+const synth = SYNTH ? new SynthStatsWorker(SYNTH_WORKER!) : null;
 
 // ---- instrumentation: timings of the sampler's pieces, without changing them
 const stats = { rounds: [] as number[], flushes: [] as number[], flushRows: 0, publishes: [] as number[], vmsPerMessage: 0, messages: 0 };

@@ -1,31 +1,13 @@
 // The main thread's side of synth-worker.ts: stands in for a connection's
 // getAllDomainStatsPacked, answering with realistic counters packed off the main thread.
 //
-// The Worker runs from plain JavaScript: synth-worker.ts bundled by esbuild (koffi stays the
-// package's own import), as Ferry's pool Workers run from their bundle. Through tsx it carried
-// tsx's loader on its thread plus a module-hooks thread of its own — an isolate whose heap grew
-// ~0.3 MB/min in the server's RSS, for the benchmark's sake only.
-import { mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
+// The Worker runs from plain JavaScript: synth-worker.ts bundled by esbuild (synth-build.ts, run
+// by run.ts; koffi stays the package's own import), as Ferry's pool Workers run from their
+// bundle. Through tsx it carried tsx's loader on its thread plus a module-hooks thread of its
+// own — an isolate whose heap grew ~0.3 MB/min in the server's RSS, for the benchmark's sake only.
 import { Worker } from 'node:worker_threads';
-import { build } from 'esbuild';
 import type { PackedDomainStats } from '../../../packages/libvirt/src/index.ts';
 import type { SynthReply, SynthRequest } from './synth-worker.ts';
-
-const entry = new URL('./synth-worker.ts', import.meta.url).pathname;
-const outDir = new URL('../.out/', import.meta.url).pathname;
-const koffi = createRequire(new URL('../../../packages/libvirt/package.json', import.meta.url)).resolve('koffi');
-
-/** Bundles synth-worker.ts to .out/synth-worker.mjs; returns its path. */
-export async function buildSynthWorker(): Promise<string> {
-  mkdirSync(outDir, { recursive: true });
-  const outfile = `${outDir}synth-worker.mjs`;
-  await build({
-    entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node20', logLevel: 'warning',
-    plugins: [{ name: 'koffi', setup: (b) => { b.onResolve({ filter: /^koffi$/ }, () => ({ path: koffi, external: true })); } }],
-  });
-  return outfile;
-}
 
 export class SynthStatsWorker {
   private readonly worker: Worker;
@@ -36,7 +18,7 @@ export class SynthStatsWorker {
   /** Its young generation (resident, MB) at its last answer. */
   newSpaceMb = NaN;
 
-  /** file: buildSynthWorker()'s bundle. */
+  /** file: synth-build.ts's bundle of synth-worker.ts. */
   constructor(file: string) {
     this.worker = new Worker(file, { execArgv: [] });
     this.worker.on('message', ({ id, packed, heapMb, newSpaceMb }: SynthReply) => {

@@ -3,7 +3,7 @@
 // op, the numbers transferred — but with realistic counters (synth-stats.ts): the test driver
 // reports only the state group. Its guests are the server's: test:///default is one shared
 // driver state per process, so this Worker's own connection sees the domains the server
-// defined through its pool. Runs from an esbuild bundle (synth-client.ts builds it).
+// defined through its pool. Runs from an esbuild bundle (synth-build.ts builds it).
 //
 // Protocol: the main thread posts { id, stats, flags, keep }; this Worker replies { id, packed }
 // with packed.values' buffer transferred.

@@ -41,7 +41,8 @@ const { loadConfig } = await import('../../../apps/server/src/config.ts');
 const { openDatabase } = await import('../../../apps/server/src/db/database.ts');
 const { createUser, tokenFor } = await import('../../../apps/server/src/test-support/auth-helpers.ts');
 const { EventClient } = await import('../../../apps/server/src/modules/events/event-client.ts');
-const { SynthStatsWorker, buildSynthWorker } = await import('./synth-client.ts');
+const { SynthStatsWorker } = await import('./synth-client.ts');
+const { buildSynthWorker } = await import('./synth-build.ts');
 
 const env = (name: string, dflt: number) => (process.env[name] ? Number(process.env[name]) : dflt);
 const VMS = env('VMS', 1000);
