@@ -30,35 +30,43 @@ export interface SecurityHeadersOptions {
 }
 
 /** The headers of a document (the UI, the docs, static files). */
-export function securityHeaders({ tls }: SecurityHeadersOptions): Record<string, string> {
+export function securityHeaders(opts: SecurityHeadersOptions): Record<string, string> {
+  return { ...commonHeaders(opts), 'content-security-policy': CONTENT_SECURITY_POLICY, 'cross-origin-opener-policy': 'same-origin' };
+}
+
+/** The headers of an answer under /api/v1 (no-store is added where the route set no cache policy). */
+export function apiSecurityHeaders(opts: SecurityHeadersOptions): Record<string, string> {
+  return { ...commonHeaders(opts), 'content-security-policy': API_CONTENT_SECURITY_POLICY };
+}
+
+/** What documents and API answers share. */
+function commonHeaders({ tls }: SecurityHeadersOptions): Record<string, string> {
   return {
-    'content-security-policy': CONTENT_SECURITY_POLICY,
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'x-frame-options': 'DENY',
-    'cross-origin-opener-policy': 'same-origin',
     'cross-origin-resource-policy': 'same-origin',
     ...(tls ? { 'strict-transport-security': 'max-age=31536000' } : {}),
   };
 }
 
-/** The headers of an answer under /api/v1 (no-store is added where the route set no cache policy). */
-export function apiSecurityHeaders({ tls }: SecurityHeadersOptions): Record<string, string> {
-  return {
-    'content-security-policy': API_CONTENT_SECURITY_POLICY,
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'x-frame-options': 'DENY',
-    'cross-origin-resource-policy': 'same-origin',
-    ...(tls ? { 'strict-transport-security': 'max-age=31536000' } : {}),
-  };
+/** Both sets, built once per server. */
+interface HeaderSets { document: Record<string, string>; api: Record<string, string> }
+const headerSets = (opts: SecurityHeadersOptions): HeaderSets => ({ document: securityHeaders(opts), api: apiSecurityHeaders(opts) });
+
+/** Sets the headers `url`'s answer carries. Any API answer (JSON, or an error for a path under the API) is per-user state: no-store. */
+function apply(reply: FastifyReply, url: string, sets: HeaderSets): void {
+  if (!isApiUrl(url)) {
+    reply.headers(sets.document);
+    return;
+  }
+  reply.headers(sets.api);
+  if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
 }
 
 /** For replies built outside the hook chain (framework errors): the same headers. */
 export function applySecurityHeaders(reply: FastifyReply, opts: SecurityHeadersOptions, url: string): void {
-  const api = isApiUrl(url);
-  reply.headers(api ? apiSecurityHeaders(opts) : securityHeaders(opts));
-  if (api && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  apply(reply, url, headerSets(opts));
 }
 
 function isApiUrl(url: string): boolean {
@@ -66,16 +74,9 @@ function isApiUrl(url: string): boolean {
 }
 
 export default fp(async function securityHeadersPlugin(app: FastifyInstance, opts: SecurityHeadersOptions) {
-  const documents = securityHeaders(opts);
-  const api = apiSecurityHeaders(opts);
+  const sets = headerSets(opts);
   app.addHook('onSend', (req, reply, payload, done) => {
-    if (isApiUrl(req.url)) {
-      reply.headers(api);
-      // Any API answer (JSON, or an error for a path under the API) is per-user state.
-      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-    } else {
-      reply.headers(documents);
-    }
+    apply(reply, req.url, sets);
     done(null, payload);
   });
 }, { name: 'security-headers' });
