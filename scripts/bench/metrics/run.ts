@@ -176,9 +176,6 @@ class Client {
 
 interface HeapReport { at: number; heapTotalMb: number; rssMb: number }
 
-/** Every Worker label the server's window reports named (server.ts: w<id>:<last two path parts of its URL>). */
-const workerLabelsOf = (wh: { heaps: Record<string, unknown> }[]) => [...new Set(wh.flatMap((w) => Object.keys(w.heaps)))];
-
 /**
  * The server's resident memory by kind of mapping (/proc/<pid>/smaps), MB: glibc's thread arenas
  * (a 64 MB-aligned read-write mapping whose reserved remainder makes it 64 MB), the brk heap
@@ -369,9 +366,10 @@ async function main(): Promise<void> {
     // header): one listed here means something in the server still loaded TypeScript.
     const isSynth = (label: string) => label.includes('synth-worker');
     const isLoader = (label: string) => label.includes('esm/worker');
-    const loaders = workerLabelsOf(wh).filter(isLoader);
     const sumHeaps = (pick: (label: string) => boolean) => wh.map((w) => ({ t: w.t, v: Object.entries(w.heaps).filter(([k]) => pick(k)).reduce((a, [, h]) => a + h.totalMb, 0) }));
-    const workerLabels = workerLabelsOf(wh);
+    // Every Worker the server's window reports named (server.ts: w<id>:<last two path parts of its URL>).
+    const workerLabels = [...new Set(wh.flatMap((w) => Object.keys(w.heaps)))];
+    const loaders = workerLabels.filter(isLoader);
     console.log(`RSS by mapping (smaps every 10 s): glibc thread arenas ${byMap('arenas')}, brk heap ${byMap('brk')}, other anonymous (V8 heaps of every thread, mmapped buffers) ${byMap('anonOther')}, `
       + `file-backed ${byMap('file')}, SQLite -shm ${byMap('shm')}`);
     console.log(`V8 heaps (reserved): main ${slopeOf(windows.map((w) => ({ t: (w.at - t0) / 60_000, v: w.heapTotalMb })))}, `
